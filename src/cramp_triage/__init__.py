@@ -1,0 +1,62 @@
+"""cramp-triage: rule-based triage of night-time leg cramps, explained rule by rule.
+
+    from cramp_triage import Intake, triage
+    result = triage(Intake(duration_minutes=2, locations=["calf"], during_sleep=True))
+    print(result.level, result.do_now)
+
+Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .api import default_triager, triage
+from .engine import Evaluation, Triager
+from .errors import CrampTriageError, EngineError, IntakeError, Problem, RulePackError
+from .intake import Intake, Location, parse_intake, parse_intake_json
+from .medications import MedicationMatch
+from .result import (
+    Cause,
+    Citation,
+    Level,
+    Referral,
+    RulePackInfo,
+    SelfCareStep,
+    SeriousFinding,
+    TraceStep,
+    TriageResult,
+)
+from .rulepack import RulePack, default_rules_path
+
+try:
+    __version__ = version("cramp-triage")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Cause",
+    "Citation",
+    "CrampTriageError",
+    "EngineError",
+    "Evaluation",
+    "Intake",
+    "IntakeError",
+    "Level",
+    "Location",
+    "MedicationMatch",
+    "Problem",
+    "Referral",
+    "RulePack",
+    "RulePackError",
+    "RulePackInfo",
+    "SelfCareStep",
+    "SeriousFinding",
+    "TraceStep",
+    "TriageResult",
+    "Triager",
+    "__version__",
+    "default_rules_path",
+    "default_triager",
+    "parse_intake",
+    "parse_intake_json",
+    "triage",
+]

@@ -1,0 +1,119 @@
+"""Evaluation -> ``TriageResult``: built only from what the engine concluded, worded from the terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import Evaluation, Firing
+from .errors import EngineError, Problem
+from .result import (
+    Cause,
+    Level,
+    Referral,
+    RulePackInfo,
+    SelfCareStep,
+    SeriousFinding,
+    TraceStep,
+    TriageResult,
+)
+from .rulepack import RulePack
+
+
+def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
+    terms = pack.terms
+    levels = [Level(fact["name"]) for fact, _ in evaluation.concluded("level")]
+    if not levels:
+        raise EngineError("the rule pack concluded no level", [Problem(pack.name, "add a rule that always sets a level")])
+    level = max(levels, key=lambda item: item.rank)
+    level_term = terms.levels[level]
+
+    serious = [
+        SeriousFinding(
+            id=fact["name"],
+            label=terms.findings[fact["name"]].label,
+            level=Level(fact["level"]),
+            emergency=fact["level"] == Level.emergency.value,
+            rule=firing.rule,
+        )
+        for fact, firing in evaluation.concluded("finding")
+        if fact["kind"] == "red_flag"
+    ]
+    serious.sort(key=lambda item: -item.level.rank)  # stable: firing order within a level
+
+    causes = [
+        Cause(
+            category=fact["name"],
+            type=terms.causes[fact["name"]].type,
+            label=terms.causes[fact["name"]].label,
+            explanation=terms.causes[fact["name"]].explanation,
+            evidence=_evidence(pack, firing),
+            rule=firing.rule,
+        )
+        for fact, firing in evaluation.concluded("cause")
+    ]
+    see = [
+        Referral(id=fact["name"], who=terms.see[fact["name"]].who, why=terms.see[fact["name"]].why, rule=firing.rule)
+        for fact, firing in evaluation.concluded("see")
+    ]
+    self_care = [
+        SelfCareStep(id=fact["name"], text=terms.self_care[fact["name"]].text, rule=firing.rule)
+        for fact, firing in evaluation.concluded("self_care")
+    ]
+    trace = [
+        TraceStep(
+            rule=firing.rule,
+            title=pack.rule_by_id[firing.rule].title,
+            layer=pack.rule_by_id[firing.rule].layer,
+            matched=[_public(fact) for fact in firing.matched],
+            concluded=[_public(fact) for fact in firing.concluded],
+            citations=pack.rule_by_id[firing.rule].citations,
+        )
+        for firing in evaluation.firings
+    ]
+    return TriageResult(
+        level=level,
+        level_label=level_term.label,
+        do_now=level_term.do_now,
+        if_worse=level_term.if_worse,
+        serious=serious,
+        causes=causes,
+        see=see,
+        self_care=self_care,
+        medications=evaluation.facts.medications,
+        unrecognised_medications=evaluation.facts.unrecognised_medications,
+        trace=trace,
+        disclaimer=pack.manifest.disclaimer,
+        rule_pack=RulePackInfo(name=pack.name, version=pack.version),
+    )
+
+
+def _public(fact: dict[str, Any]) -> dict[str, Any]:
+    """An engine fact as shown in the trace: ``fact`` names its kind (the engine's ``t``)."""
+    return {"fact": fact["t"], **{k: v for k, v in fact.items() if k != "t"}}
+
+
+def _evidence(pack: RulePack, firing: Firing) -> list[str]:
+    """Plain-language labels of what a firing matched."""
+    labels: list[str] = []
+    for fact in firing.matched:
+        kind = fact["t"]
+        if kind == "intake":
+            labels.extend(_answer_label(field, value) for field, value in fact.items() if field != "t")
+        elif kind == "medication":
+            labels.append(f"takes {fact['name']} ({pack.vocabulary.classes[fact['class']].label})")
+        elif kind == "finding":
+            labels.append(pack.terms.findings[fact["name"]].label)
+        elif kind == "cause":
+            labels.append(pack.terms.causes[fact["name"]].label)
+    return labels
+
+
+def _answer_label(field: str, value: Any) -> str:
+    words = field.replace("_", " ")
+    if value is True:
+        return f"{words}: yes"
+    if value is False:
+        return f"{words}: no"
+    if isinstance(value, list):
+        return f"{words}: {', '.join(map(str, value))}"
+    return f"{words}: {value}"

@@ -1,0 +1,101 @@
+"""Rule pack -> durable-rules ruleset definition (plain dicts).
+
+Salience (``pri``, lower fires first) follows the pack's strata, then its layers, so red flags
+fire before anything reads them and every conclusion exists before a rule asks for its absence.
+
+durable-rules does not withdraw a queued activation when a fact it negates arrives later, so a
+rule with ``not`` also waits for a *stage* fact, asserted by an internal gate rule that fires
+only once every lower stratum is done. Its match, and so its ``not``, is taken after that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .conditions import durable_fact, durable_intake
+from .rulepack import LIST_FIELDS, Rule, RulePack
+
+RULESET = "cramp_triage"
+STAGE = "stage"
+GATE_PREFIX = "gate-"
+INTAKE_PATTERN = "answers"
+OBSERVE_RULES = {"observe-intake": "intake", "observe-medication": "medication"}
+
+Action = Callable[[Any], None]
+# Within a stratum: red flags, then the level they set, then everything else. So the level is
+# fixed by the red flags before any cause is named.
+SALIENCE = ("red_flag", "level", "finding", "cause", "advice")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    pri: int
+    conclusions: tuple[dict[str, Any], ...]
+    tested_fields: frozenset[str]  # intake fields its conditions test
+    stage: int | None  # the stage fact it waits for, when it has a `not`
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    pack: RulePack
+    rules: dict[str, CompiledRule]
+    gates: dict[str, int]  # gate rule name -> stage it asserts
+
+    def definition(self, action_for: Callable[[str], Action]) -> dict[str, Any]:
+        """A fresh ruleset definition (durable-rules consumes it: build a new one per host)."""
+        rules: dict[str, Any] = {}
+        for rule_id, compiled in self.rules.items():
+            rules[rule_id] = {"pri": compiled.pri, "all": _patterns(compiled), "run": action_for(rule_id)}
+        for gate, stage in self.gates.items():
+            rules[gate] = {"pri": stage * 10 - 1, "all": [{"i": {"t": "intake"}}], "run": action_for(gate)}
+        # Every base fact must match some rule: the engine refuses a fact nothing matches, and
+        # deleting a state whose first fact matched nothing crashes it. These rules do nothing.
+        last = max((c.pri for c in self.rules.values()), default=0) + 1
+        for name, kind in OBSERVE_RULES.items():
+            rules[name] = {"pri": last, "all": [{"o": {"t": kind}}], "run": action_for(name)}
+        return {RULESET: rules}
+
+
+def _patterns(compiled: CompiledRule) -> list[dict[str, Any]]:
+    positive: list[dict[str, Any]] = []
+    negative: list[dict[str, Any]] = []
+    if compiled.stage is not None:
+        positive.append({"g": {"$and": [{"t": STAGE}, {"n": compiled.stage}]}})
+    # All intake conditions of a rule test the one intake fact: they become one pattern, since
+    # durable-rules will not match the same fact to two patterns of a rule.
+    intake = [p for p in compiled.rule.when if p.negated is None and p.fact_kind is None]
+    if intake:
+        positive.append({INTAKE_PATTERN: durable_intake([p.intake_groups() for p in intake], LIST_FIELDS)})
+    for index, pattern in enumerate(compiled.rule.when):
+        if pattern.negated is not None:
+            target = pattern.negated
+            assert target.fact_kind is not None
+            negative.append({f"n{index}$not": durable_fact(target.fact_kind, target.selector)})
+        elif pattern.fact_kind is not None:
+            positive.append({f"p{index}": durable_fact(pattern.fact_kind, pattern.selector)})
+    # A `not` pattern placed first never fires in durable-rules: positives go first.
+    return positive + negative
+
+
+def compile_pack(pack: RulePack) -> CompiledPack:
+    strata = pack.strata
+    rules: dict[str, CompiledRule] = {}
+    stages: set[int] = set()
+    for rule in pack.active_rules:
+        stratum = strata[rule.id]
+        has_not = any(p.negated is not None for p in rule.when)
+        if has_not:
+            stages.add(stratum + 1)
+        tested = frozenset(field for p in rule.when for group in p.intake_groups() for field in group)
+        rules[rule.id] = CompiledRule(
+            rule=rule,
+            pri=10 * (stratum + 1) + SALIENCE.index(rule.layer),
+            conclusions=tuple(pack.fact_for(c.kind, c.name) for c in rule.then),
+            tested_fields=tested,
+            stage=stratum + 1 if has_not else None,
+        )
+    gates = {f"{GATE_PREFIX}{stage}": stage for stage in sorted(stages)}
+    return CompiledPack(pack=pack, rules=rules, gates=gates)

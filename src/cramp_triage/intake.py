@@ -1,0 +1,123 @@
+"""``Intake``: the answers a person, an app or a scenario gives. Every answer is optional.
+
+An absent answer (``None``) means "not known"; the rules treat it differently from "no".
+The intake knows nothing of rules: ``facts.py`` turns it into engine facts.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from .errors import IntakeError, Problem
+
+
+class Location(str, Enum):
+    """Where in the leg the cramps are."""
+
+    calf = "calf"
+    foot = "foot"
+    thigh = "thigh"
+
+
+MedicineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+# Bounds keep junk out without refusing any real answer: a day has 1440 minutes, and more than
+# 500 cramps a week is not a count a person can report.
+MAX_CRAMPS_PER_WEEK = 500
+MAX_MEDICATIONS = 50
+
+
+def _yes(description: str) -> Any:
+    return Field(default=None, description=description)
+
+
+class Intake(BaseModel):
+    """What is known about the cramps. ``None`` (or leaving a field out) means "don't know"."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    duration_minutes: float | None = Field(
+        default=None, ge=0, le=1440, description="How long one cramp episode lasts, in minutes (0 to 1440)."
+    )
+    eases_with_movement: bool | None = _yes("The cramp eases when the person moves or stretches the leg.")
+    locations: list[Location] | None = Field(
+        default=None, max_length=3, description="Where the cramps are: any of calf, foot, thigh."
+    )
+    during_sleep: bool | None = _yes("The cramps come at night or at rest.")
+    cramps_per_week: int | None = Field(
+        default=None, ge=0, le=MAX_CRAMPS_PER_WEEK, description="How many cramps a week (0 to 500)."
+    )
+    sleep_disrupted: bool | None = _yes("The cramps disturb sleep or daytime life.")
+    persistent: bool | None = _yes("The cramps keep coming despite self-care (stretching, fluids, diet).")
+    pregnant: bool | None = _yes("The person is pregnant.")
+    medications: list[MedicineName] | None = Field(
+        default=None,
+        max_length=MAX_MEDICATIONS,
+        description="Medicines taken: generic or brand names, any case, doses allowed ('Lipitor 20 mg').",
+    )
+    liver_disease: bool | None = _yes("Chronic (long-term) liver disease.")
+    kidney_disease: bool | None = _yes("Chronic kidney disease, or dialysis.")
+    underactive_thyroid: bool | None = _yes("An underactive thyroid (hypothyroidism).")
+    diabetes: bool | None = _yes("Diabetes, or nerve damage from diabetes or another cause (neuropathy).")
+    low_fluid_intake: bool | None = _yes("Drinks little, or has signs of dehydration.")
+    intense_exercise: bool | None = _yes("Recent strenuous or excessive exercise.")
+    poor_diet: bool | None = _yes("Poor nutrition.")
+    nerve_symptoms: bool | None = _yes("Back pain spreading down the leg, tingling, or pins and needles.")
+    numbness: bool | None = _yes("Numbness in the legs.")
+    muscle_weakness: bool | None = _yes("Weakness or shrinking of the leg muscles.")
+    leg_swelling: bool | None = _yes("Swelling of the calf or leg, usually on one side.")
+    red_warm_skin: bool | None = _yes("Warm, red or tender skin over the painful area.")
+    breathless_or_chest_pain: bool | None = _yes("Breathlessness or chest pain.")
+    pain_when_walking: bool | None = _yes("Calf pain that comes on with walking and eases with rest.")
+    toxin_or_wound_exposure: bool | None = _yes(
+        "A wound that may carry tetanus, or exposure to lead, mercury or another toxin."
+    )
+
+    @field_validator("locations")
+    @classmethod
+    def _unique_locations(cls, value: list[Location] | None) -> list[Location] | None:
+        # Order-preserving de-duplication: "calf, calf" says no more than "calf".
+        return None if value is None else list(dict.fromkeys(value))
+
+    def answered(self) -> dict[str, Any]:
+        """The known answers only, as plain JSON values."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def _problems(error: ValidationError) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = ".".join(str(part) for part in item["loc"]) or "intake"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field; allowed fields are listed by `cramp-triage schema intake`"
+        problems.append(Problem(loc=loc, message=message))
+    return problems
+
+
+def parse_intake(data: Any) -> Intake:
+    """Validate a mapping (e.g. parsed JSON) into an ``Intake``; raise ``IntakeError`` naming each bad field."""
+    if isinstance(data, Intake):
+        return data
+    if not isinstance(data, dict):
+        raise IntakeError(
+            "invalid intake", [Problem("intake", f"expected a JSON object, got {type(data).__name__}")]
+        )
+    try:
+        return Intake.model_validate(data)
+    except ValidationError as error:
+        raise IntakeError("invalid intake", _problems(error)) from None
+
+
+def parse_intake_json(text: str | bytes) -> Intake:
+    """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        # ValueError covers JSONDecodeError and bad UTF-8 in bytes input.
+        raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
+    return parse_intake(data)

@@ -1,0 +1,99 @@
+"""``TriageResult`` and its parts: the stable JSON shape of an answer (``model_dump(mode="json")``)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .medications import MedicationMatch
+
+
+class Level(str, Enum):
+    """How urgent, least to most. Compare with ``Level.rank``."""
+
+    self_care = "self_care"
+    see_professional = "see_professional"
+    urgent = "urgent"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+
+_RANKS = {level: rank for rank, level in enumerate(Level)}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Citation(_Frozen):
+    source: str = Field(description="Short source name from the pack manifest, e.g. 'NHS-DVT' or 'article'.")
+    section: str | None = Field(default=None, description="Article section heading, where the source is the article.")
+
+
+class SeriousFinding(_Frozen):
+    id: str
+    label: str
+    level: Level
+    emergency: bool
+    rule: str = Field(description="The rule that found it.")
+
+
+class Cause(_Frozen):
+    category: str = Field(description="e.g. idiopathic, dehydration_electrolytes, medication, pregnancy.")
+    type: str = Field(description="idiopathic or secondary.")
+    label: str
+    explanation: str
+    evidence: list[str] = Field(description="Labels of the answers and findings behind it.")
+    rule: str
+
+
+class Referral(_Frozen):
+    id: str
+    who: str
+    why: str
+    rule: str
+
+
+class SelfCareStep(_Frozen):
+    id: str
+    text: str
+    rule: str
+
+
+class TraceStep(_Frozen):
+    """One rule firing, in firing order."""
+
+    rule: str
+    title: str
+    layer: str
+    matched: list[dict[str, Any]] = Field(description="The facts the rule matched.")
+    concluded: list[dict[str, Any]] = Field(description="New facts the rule asserted.")
+    citations: list[Citation]
+
+
+class RulePackInfo(_Frozen):
+    name: str
+    version: str
+
+
+class TriageResult(_Frozen):
+    """The answer: level first, then why, causes, whom to see, self-care, and the trace."""
+
+    level: Level
+    level_label: str
+    do_now: str = Field(description="What to do now, in plain words.")
+    if_worse: str = Field(description="Safety-netting: what to do if things get worse.")
+    serious: list[SeriousFinding] = Field(description="The findings that drove the level, most urgent first.")
+    causes: list[Cause]
+    see: list[Referral]
+    self_care: list[SelfCareStep]
+    medications: list[MedicationMatch] = Field(description="Medicines recognised in the intake.")
+    unrecognised_medications: list[str] = Field(description="Medicine names not in the vocabulary, kept as given.")
+    trace: list[TraceStep]
+    disclaimer: str
+    rule_pack: RulePackInfo
