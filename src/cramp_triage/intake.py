@@ -80,8 +80,9 @@ class Intake(BaseModel):
     @field_validator("locations")
     @classmethod
     def _unique_locations(cls, value: list[Location] | None) -> list[Location] | None:
-        # Order-preserving de-duplication: "calf, calf" says no more than "calf".
-        return None if value is None else list(dict.fromkeys(value))
+        # Order-preserving de-duplication: "calf, calf" says no more than "calf". An empty list
+        # names no place, so it is "not known", like leaving the field out.
+        return list(dict.fromkeys(value)) or None if value is not None else None
 
     def answered(self) -> dict[str, Any]:
         """The known answers only, as plain JSON values."""

@@ -328,6 +328,10 @@ class RulePack:
         for conclusion in rule.then:
             if conclusion.name not in {str(getattr(k, "value", k)) for k in self.terms.table(conclusion.kind)}:
                 yield f"concludes undefined {conclusion.kind} {conclusion.name!r} (define it in {self.manifest.terms})"
+        if rule.layer == "red_flag" and any(
+            (p.negated or p).fact_kind not in (None, "medication") for p in rule.when
+        ):
+            yield "a red_flag rule reads answers and medicines only, so it fires before anything else"
         for pattern in rule.when:
             target = pattern.negated or pattern
             for group in target.intake_groups():
