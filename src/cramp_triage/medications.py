@@ -2,7 +2,9 @@
 
 The vocabulary is data (``rules/vocabulary/medications.yaml``); this module only loads it and
 matches text against it. Matching is case-insensitive and ignores doses, units and forms:
-only words made of letters are compared, and the longest known name wins.
+only words made of letters are compared, and the longest known name wins. A combination is
+found however it is written ("ezetimibe/simvastatin", "simvastatin and ezetimibe"): joining
+words are ignored and the words of a multi-word name may come in any order.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 _WORD = re.compile(r"[a-z]+")
+_JOINING_WORDS = frozenset({"and", "with", "plus"})
 _MAX_NAME_WORDS = 4
 
 
@@ -63,7 +66,7 @@ class Vocabulary(BaseModel):
             if medicine.drug_class not in self.classes:
                 raise ValueError(f"medicine {medicine.name!r} names unknown class {medicine.drug_class!r}")
             for text in (medicine.name, *medicine.brands):
-                key = _words(text)
+                key = _key(_words(text))
                 if not key:
                     raise ValueError(f"name {text!r} has no letters to match on")
                 if key in self._index and self._index[key] != medicine:
@@ -82,7 +85,7 @@ class Vocabulary(BaseModel):
         start = 0
         while start < len(words):
             for size in range(min(_MAX_NAME_WORDS, len(words) - start), 0, -1):
-                medicine = index.get(words[start : start + size])
+                medicine = index.get(_key(words[start : start + size]))
                 if medicine is not None:
                     found.append(self._as_match(text, medicine))
                     start += size
@@ -116,4 +119,9 @@ class Vocabulary(BaseModel):
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.lower()))
+    return tuple(word for word in _WORD.findall(text.lower()) if word not in _JOINING_WORDS)
+
+
+def _key(words: tuple[str, ...]) -> tuple[str, ...]:
+    # Order-free, so "simvastatin + ezetimibe" finds "ezetimibe and simvastatin".
+    return tuple(sorted(words))
