@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import IntakeError, Problem
 
@@ -76,6 +77,14 @@ class Intake(BaseModel):
     toxin_or_wound_exposure: bool | None = _yes(
         "A wound that may carry tetanus, or exposure to lead, mercury or another toxin."
     )
+
+    @field_validator("duration_minutes", "cramps_per_week", mode="before")
+    @classmethod
+    def _number_not_yes_no(cls, value: Any) -> Any:
+        # pydantic would read true as 1: a yes/no where a number belongs is a mistake, not 1 minute.
+        if isinstance(value, bool):
+            raise PydanticCustomError("number_type", "Input should be a number, not true or false")
+        return value
 
     @field_validator("locations")
     @classmethod
