@@ -46,7 +46,7 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
             type=terms.causes[fact["name"]].type,
             label=terms.causes[fact["name"]].label,
             explanation=terms.causes[fact["name"]].explanation,
-            evidence=_evidence(pack, firing),
+            evidence=_cause_evidence(pack, evaluation, fact["name"]),
             rule=firing.rule,
         )
         for fact, firing in evaluation.concluded("cause")
@@ -90,6 +90,16 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
 def _public(fact: dict[str, Any]) -> dict[str, Any]:
     """An engine fact as shown in the trace: ``fact`` names its kind (the engine's ``t``)."""
     return {"fact": fact["t"], **{k: v for k, v in fact.items() if k != "t"}}
+
+
+def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[str]:
+    """Everything behind a cause: a rule fires once per matching finding, and only its first
+    firing concludes the cause, so the evidence of every firing that reaches it is gathered."""
+    labels: list[str] = []
+    for firing in evaluation.firings:
+        if any(c.kind == "cause" and c.name == cause for c in pack.rule_by_id[firing.rule].then):
+            labels.extend(label for label in _evidence(pack, firing) if label not in labels)
+    return labels
 
 
 def _evidence(pack: RulePack, firing: Firing) -> list[str]:
