@@ -1,0 +1,236 @@
+"""Each actionable claim of the seed article, asserted on the triage result, with the article
+section the responsible rule cites.
+
+Article sections: "What Are Leg Spasms?", "Causes of Leg Cramps", "Idiopathic Leg Cramps",
+"Secondary Leg Cramps", "Treating Leg Spasms".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cramp_triage import Level, TriageResult, triage
+
+Answers = dict[str, Any]
+WHAT = "What Are Leg Spasms?"
+CAUSES = "Causes of Leg Cramps"
+IDIOPATHIC = "Idiopathic Leg Cramps"
+SECONDARY = "Secondary Leg Cramps"
+TREATING = "Treating Leg Spasms"
+
+
+def _step(result: TriageResult, rule: str):
+    steps = [step for step in result.trace if step.rule == rule]
+    assert steps, f"{rule} did not fire"
+    return steps[0]
+
+
+def _article_sections(result: TriageResult, rule: str) -> set[str]:
+    return {c.section for c in _step(result, rule).citations if c.source == "article"}
+
+
+# --- "What Are Leg Spasms?": calf, feet, thighs; a few seconds to 10 minutes ----------------
+
+
+@pytest.mark.parametrize("location", ["calf", "foot", "thigh"])
+@pytest.mark.parametrize("minutes", [0.1, 1, 10])
+def test_typical_picture_is_reassured_and_self_care(location, minutes):
+    result = triage({"duration_minutes": minutes, "locations": [location], "during_sleep": True})
+    assert result.level is Level.self_care
+    assert result.serious == []
+    assert "typical_reassurance" in [step.id for step in result.self_care]
+    assert WHAT in _article_sections(result, "OB-TYPICAL")
+    assert WHAT in _article_sections(result, "SC-REASSURE")
+
+
+@pytest.mark.parametrize("minutes", [10.5, 11, 60])
+def test_longer_than_ten_minutes_is_outside_the_typical_picture(minutes):
+    result = triage({"duration_minutes": minutes, "locations": ["calf"], "during_sleep": True,
+                     "eases_with_movement": True})
+    assert "typical_reassurance" not in [step.id for step in result.self_care]
+    assert "long_cramp" in [item.id for item in result.serious]
+    assert result.level is Level.see_professional
+    assert WHAT in _article_sections(result, "RF-LONG")
+
+
+# --- "Causes of Leg Cramps": idiopathic (unknown reasons) vs secondary (underlying conditions)
+
+
+def test_no_cause_means_idiopathic():
+    result = triage({"duration_minutes": 2, "locations": ["calf"], "during_sleep": True})
+    assert [(c.category, c.type) for c in result.causes] == [("idiopathic", "idiopathic")]
+    assert CAUSES in _article_sections(result, "CA-IDIOPATHIC")
+
+
+@pytest.mark.parametrize(
+    ("answers", "category", "cause_type", "sections"),
+    [
+        # "Dehydration and electrolyte imbalances ..." (idiopathic factors; also under secondary)
+        ({"low_fluid_intake": True}, "dehydration_electrolytes", "idiopathic", {IDIOPATHIC, SECONDARY}),
+        # "... exacerbated by poor nutrition and excessive exercise"
+        ({"intense_exercise": True}, "exercise_nutrition", "idiopathic", {SECONDARY}),
+        ({"poor_diet": True}, "exercise_nutrition", "idiopathic", {SECONDARY}),
+        # "Pregnancy ..."
+        ({"pregnant": True}, "pregnancy", "secondary", {SECONDARY}),
+        # "Certain medications, such as statins and cholesterol-lowering medicines"
+        ({"medications": ["Lipitor 20 mg"]}, "medication", "secondary", {IDIOPATHIC}),
+        ({"medications": ["simvastatin"]}, "medication", "secondary", {IDIOPATHIC}),
+        ({"medications": ["ezetimibe"]}, "medication", "secondary", {IDIOPATHIC}),
+        ({"medications": ["fenofibrate 145 mg"]}, "medication", "secondary", {IDIOPATHIC}),
+        # "Chronic liver disease, which can lead to muscle cramping"
+        ({"liver_disease": True}, "liver_disease", "secondary", {SECONDARY}),
+        # "Nerve impingement or other structural issues in the leg"
+        ({"nerve_symptoms": True}, "nerve_impingement", "secondary", {IDIOPATHIC, SECONDARY}),
+    ],
+    ids=lambda v: str(v)[:40],
+)
+def test_each_article_cause_is_named_with_its_evidence_and_source(answers, category, cause_type, sections):
+    result = triage(answers)
+    causes = {c.category: c for c in result.causes}
+    assert set(causes) == {category}, "one answer, one cause; idiopathic only when nothing else fits"
+    cause = causes[category]
+    assert cause.type == cause_type
+    assert cause.evidence, "a cause says what it rests on"
+    assert cause.label and cause.explanation
+    assert sections <= _article_sections(result, cause.rule)
+    # the chain: an answer -> a finding -> the cause
+    fired = [step.rule for step in result.trace]
+    finding_rules = [step.rule for step in result.trace
+                     if any(f["fact"] == "finding" for f in step.concluded)]
+    assert finding_rules and fired.index(finding_rules[0]) < fired.index(cause.rule)
+
+
+def test_several_causes_together_and_never_idiopathic_with_them():
+    result = triage({"pregnant": True, "low_fluid_intake": True, "liver_disease": True,
+                     "medications": ["Crestor"], "intense_exercise": True})
+    categories = [c.category for c in result.causes]
+    assert set(categories) == {"pregnancy", "dehydration_electrolytes", "liver_disease", "medication",
+                               "exercise_nutrition"}
+    assert "idiopathic" not in categories
+
+
+def test_statin_and_cholesterol_medicine_evidence_names_the_class():
+    result = triage({"medications": ["Lipitor", "Zetia"]})
+    [cause] = result.causes
+    assert any("statin" in item.lower() for item in cause.evidence)
+    assert any("cholesterol" in item.lower() for item in cause.evidence)
+
+
+def test_exercise_and_poor_nutrition_are_both_evidence(pack):
+    result = triage({"intense_exercise": True, "poor_diet": True})
+    [cause] = result.causes
+    assert cause.category == "exercise_nutrition"
+    assert set(cause.evidence) == {pack.terms.findings["rf_intense_exercise"].label,
+                                   pack.terms.findings["rf_poor_diet"].label}
+
+
+# --- "Treating Leg Spasms": self-care for most cases ------------------------------------------
+
+
+def test_most_cases_get_the_four_self_care_measures():
+    result = triage({"duration_minutes": 2, "locations": ["calf"], "during_sleep": True})
+    assert result.level is Level.self_care
+    steps = {step.id: step for step in result.self_care}
+    assert {"calf_stretch", "fluids", "balanced_diet", "relaxation"} <= set(steps)
+    stretch = steps["calf_stretch"].text.lower()
+    assert "step" in stretch and "heels" in stretch and "lower" in stretch
+    assert "before and after exercise" in steps["fluids"].text.lower()
+    assert "balanced diet" in steps["balanced_diet"].text.lower()
+    assert "breathing" in steps["relaxation"].text.lower() or "meditation" in steps["relaxation"].text.lower()
+    for rule in ("SC-STRETCH", "SC-FLUIDS", "SC-DIET", "SC-RELAX", "LV-SELF-CARE"):
+        assert TREATING in _article_sections(result, rule), rule
+    for step in result.self_care:
+        assert step.rule in {s.rule for s in result.trace}
+
+
+def test_stretching_is_presented_honestly():
+    [stretch] = [s for s in triage({}).self_care if s.id == "calf_stretch"]
+    assert "weak" in stretch.text.lower()
+
+
+# --- "In Persistent Cases: Medical intervention may be necessary" -----------------------------
+
+
+def test_persistent_cramps_go_to_a_doctor():
+    result = triage({"persistent": True, "duration_minutes": 2, "locations": ["calf"], "during_sleep": True})
+    assert result.level is Level.see_professional
+    assert "persistent_despite_self_care" in [item.id for item in result.serious]
+    assert "gp_persistent" in [s.id for s in result.see]
+    assert TREATING in _article_sections(result, "RF-PERSISTENT")
+    assert TREATING in _article_sections(result, "AD-PERSISTENT")
+
+
+# --- "Treating Underlying Conditions": pregnancy, liver disease, nerve impingement -----------
+
+
+@pytest.mark.parametrize(
+    ("answers", "referral", "rule"),
+    [
+        ({"pregnant": True}, "midwife", "AD-PREGNANCY"),
+        ({"liver_disease": True}, "liver_team", "AD-LIVER"),
+        ({"nerve_symptoms": True}, "doctor_nerve", "AD-NERVE-DOCTOR"),
+        ({"kidney_disease": True}, "doctor_condition", "AD-CONDITION"),
+    ],
+)
+def test_underlying_condition_is_sent_to_whoever_treats_it(answers, referral, rule):
+    result = triage(answers)
+    see = {s.id: s for s in result.see}
+    assert referral in see
+    assert see[referral].rule == rule
+    assert see[referral].who and see[referral].why
+    assert TREATING in _article_sections(result, rule) or SECONDARY in _article_sections(result, rule)
+
+
+# --- "Chiropractic Care": kept, but only after a doctor and never when urgent ----------------
+
+
+def test_chiropractor_comes_after_the_doctor_for_nerve_impingement():
+    result = triage({"nerve_symptoms": True})
+    ids = [s.id for s in result.see]
+    assert "doctor_nerve" in ids and "chiropractor_after_doctor" in ids
+    assert ids.index("doctor_nerve") < ids.index("chiropractor_after_doctor")
+    chiropractor = result.see[ids.index("chiropractor_after_doctor")]
+    assert "after a doctor" in chiropractor.who.lower()
+    assert TREATING in _article_sections(result, "AD-CHIROPRACTOR")
+    fired = [step.rule for step in result.trace]
+    assert fired.index("AD-NERVE-DOCTOR") < fired.index("AD-CHIROPRACTOR")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"leg_swelling": True}, {"red_warm_skin": True}, {"breathless_or_chest_pain": True},
+     {"toxin_or_wound_exposure": True}, {"duration_minutes": 20, "eases_with_movement": False}],
+    ids=repr,
+)
+def test_no_chiropractor_when_urgent_or_emergency(extra):
+    result = triage({"nerve_symptoms": True, **extra})
+    assert result.level.rank >= Level.urgent.rank
+    ids = [s.id for s in result.see]
+    assert "doctor_nerve" in ids
+    assert "chiropractor_after_doctor" not in ids
+
+
+@pytest.mark.parametrize("answers", [{}, {"liver_disease": True}, {"numbness": True}, {"persistent": True}],
+                         ids=repr)
+def test_no_chiropractor_without_nerve_signs(answers):
+    assert "chiropractor_after_doctor" not in [s.id for s in triage(answers).see]
+
+
+# --- every rule that encodes an article passage cites the article -----------------------------
+
+
+def test_rules_encoding_the_article_cite_it(pack):
+    encoding = [rule for rule in pack.active_rules if rule.encodes]
+    assert len(encoding) >= 20
+    for rule in encoding:
+        assert any(c.source == "article" and c.section for c in rule.citations), rule.id
+
+
+def test_every_answer_carries_the_disclaimer(pack):
+    for answers in ({}, {"nerve_symptoms": True}, {"breathless_or_chest_pain": True}):
+        result = triage(answers)
+        assert result.disclaimer == pack.manifest.disclaimer
+        assert "not a diagnosis" in result.disclaimer
+        assert "emergenc" in result.disclaimer
