@@ -6,6 +6,11 @@ from . import cli_check  # noqa: F401 - registers `check`
 from .cli_app import app
 
 # Command modules (one per area) register on import; keep this list in one place.
+from . import cli_scenarios  # noqa: F401
+from . import cli_explain  # noqa: F401
+from . import cli_rules  # noqa: F401
+from . import cli_schema  # noqa: F401
+from . import cli_verify  # noqa: F401
 # cli-modules:end
 
 
