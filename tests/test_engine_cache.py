@@ -1,0 +1,154 @@
+"""The firing cache in front of the engine: it changes no result, stays bounded, leaks nothing."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cramp_triage import EngineError, Intake, Level, Triager
+
+YES_NO_FIELDS = [name for name, info in Intake.model_fields.items() if info.annotation == (bool | None)]
+MEDICINE_TEXTS = ["Lipitor 20 mg", "atorvastatin", "Lasix", "furosemide 40mg", "Ventolin inhaler",
+                  "paracetamol", "aspirin", "naproxen", "Zocor"]
+
+intakes = st.fixed_dictionaries(
+    {},
+    optional={
+        **{name: st.booleans() for name in YES_NO_FIELDS},
+        "duration_minutes": st.sampled_from([0, 0.5, 1, 2, 9.5, 10, 10.5, 30, 1440]),
+        "cramps_per_week": st.integers(0, 30),
+        "locations": st.lists(st.sampled_from(["calf", "foot", "thigh"]), min_size=1, max_size=3),
+        "medications": st.lists(st.sampled_from(MEDICINE_TEXTS), max_size=4),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def uncached(pack):
+    with Triager(pack, cache_size=0) as triager:
+        yield triager
+
+
+@pytest.fixture(scope="module")
+def small_cache(pack):
+    # Small, so that evictions happen during the property test as well as hits.
+    with Triager(pack, cache_size=16) as triager:
+        yield triager
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=intakes)
+def test_cached_results_equal_uncached_results(answers, uncached, small_cache):
+    expected = uncached.triage(answers).model_dump()
+    assert small_cache.triage(answers).model_dump() == expected  # a miss, or a hit from earlier
+    assert small_cache.triage(answers).model_dump() == expected  # now surely a hit
+
+
+def test_words_as_typed_are_never_taken_from_the_cache(pack):
+    triager = Triager(pack)
+    first = triager.triage({"medications": ["Lipitor 20 mg", "paracetamol"]})
+    hits = triager.cache_info["hits"]
+    # Same engine facts (atorvastatin, one unknown medicine name), different words.
+    second = triager.triage({"medications": ["atorvastatin", "aspirin"]})
+    assert triager.cache_info["hits"] == hits + 1
+    assert [m.given for m in first.medications] == ["Lipitor 20 mg"]
+    assert [m.given for m in second.medications] == ["atorvastatin"]
+    assert first.unrecognised_medications == ["paracetamol"]
+    assert second.unrecognised_medications == ["aspirin"]
+    assert first.trace == second.trace
+
+
+def test_the_order_of_medicines_is_part_of_the_key(pack, uncached):
+    triager = Triager(pack)
+    for medicines in (["Lipitor", "Lasix"], ["Lasix", "Lipitor"], ["Lipitor", "Lasix"]):
+        answers = {"medications": medicines}
+        assert triager.triage(answers).model_dump() == uncached.triage(answers).model_dump()
+    assert triager.cache_info["entries"] == 2
+
+
+def test_yes_and_one_are_different_keys(pack):
+    # True == 1 in Python; the key is the engine's JSON text, where they differ.
+    triager = Triager(pack)
+    triager.triage({"cramps_per_week": 1})
+    triager.triage({"duration_minutes": 1})
+    triager.triage({"duration_minutes": 1.0})
+    assert triager.cache_info["hits"] == 1
+
+
+def test_the_cache_is_bounded_and_forgets_the_oldest(pack):
+    triager = Triager(pack, cache_size=3)
+    for minutes in range(1, 11):
+        triager.triage({"duration_minutes": minutes})
+    info = triager.cache_info
+    assert (info["entries"], info["hits"], info["misses"]) == (3, 0, 10)
+    triager.triage({"duration_minutes": 10})  # recent: kept
+    triager.triage({"duration_minutes": 1})  # oldest: gone
+    assert (triager.cache_info["hits"], triager.cache_info["misses"]) == (1, 11)
+
+
+def test_cache_size_zero_turns_it_off(pack):
+    triager = Triager(pack, cache_size=0)
+    for _ in range(3):
+        assert triager.triage({"leg_swelling": True}).level is Level.urgent
+    assert triager.cache_info == {"size": 0, "entries": 0, "hits": 0, "misses": 0}
+    with pytest.raises(ValueError, match="cache_size"):
+        Triager(pack, cache_size=-1)
+
+
+def test_changing_a_result_does_not_change_the_next_one(pack):
+    triager = Triager(pack)
+    answers = {"locations": ["calf"], "duration_minutes": 2, "during_sleep": True}
+    first = triager.triage(answers)
+    expected = first.model_dump()
+    for step in first.trace:
+        for fact in step.matched:
+            fact.setdefault("locations", []).append("thigh")
+        step.concluded.clear()
+    evaluation = triager.evaluate(answers)
+    evaluation.firings[0].matched.clear()
+    assert triager.triage(answers).model_dump() == expected
+    assert triager.cache_info["hits"] == 2  # evaluate() and the last triage() were hits
+
+
+def test_a_failed_evaluation_is_not_cached(pack, monkeypatch):
+    triager = Triager(pack)
+    original = triager._assert
+
+    def broken(c, fact):
+        if fact.get("name") == "possible_dvt":
+            raise RuntimeError("boom")
+        original(c, fact)
+
+    monkeypatch.setattr(triager, "_assert", broken)
+    with pytest.raises(EngineError):
+        triager.triage({"leg_swelling": True})
+    assert triager.cache_info["entries"] == 0
+    monkeypatch.setattr(triager, "_assert", original)
+    assert triager.triage({"leg_swelling": True}).level is Level.urgent
+
+
+def test_threads_sharing_a_cached_triager_get_the_uncached_answers(pack, uncached):
+    answers = [{"duration_minutes": minutes, "medications": ["Lasix"] if minutes % 2 else []}
+               for minutes in range(20)]
+    expected = [uncached.triage(a).model_dump() for a in answers]
+    triager = Triager(pack, cache_size=8)  # smaller than the set: hits, misses and evictions race
+    wrong: list[int] = []
+
+    def work(offset: int) -> None:
+        for i in range(200):
+            index = (i * 7 + offset) % len(answers)
+            if triager.triage(answers[index]).model_dump() != expected[index]:
+                wrong.append(index)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    info = triager.cache_info
+    assert info["hits"] + info["misses"] == 8 * 200
+    assert info["hits"] > 0 and info["entries"] <= 8
