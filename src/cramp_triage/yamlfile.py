@@ -43,6 +43,13 @@ def parse_yaml(text: str, where: str, error: type[CrampTriageError] = CrampTriag
     if len(text) > MAX_YAML_BYTES:
         raise error(f"cannot read {where}", [Problem(where, f"text is over {MAX_YAML_BYTES} characters")])
     try:
+        # The C loader composes in C and never calls the compose_node override above, so
+        # aliases are refused here, from the (C-parsed) event stream, before anything is built.
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed in this file", event.start_mark
+                )
         return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - the loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
