@@ -54,3 +54,8 @@ class EngineError(CrampTriageError):
     """The rule engine failed while evaluating; ``rule`` names the rule whose action failed."""
 
     rule: str | None = None
+
+
+@dataclass
+class ScenarioError(CrampTriageError):
+    """A teaching scenario file is broken: the problems name the field and, where known, the line."""
