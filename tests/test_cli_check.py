@@ -1,0 +1,150 @@
+"""`cramp-triage check`, `--version` and the CLI's error handling, through typer's runner."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import yaml
+from cli_helpers import assert_one_line_error, copy_pack, run
+
+from cramp_triage import RulePack, default_rules_path, triage
+from cramp_triage.cli_app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from cramp_triage.render import MAX_WIDTH, render_text
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "night-cramp.json"
+COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m")
+
+
+def test_json_result_from_options_matches_the_library() -> None:
+    result = run("check", "--duration", "2", "--location", "calf", "--medication", "Lipitor 20 mg", "--json")
+    assert result.exit_code == EXIT_OK, result.stderr
+    shown = json.loads(result.stdout)
+    expected = triage({"duration_minutes": 2, "locations": ["calf"], "medications": ["Lipitor 20 mg"]})
+    assert shown == expected.model_dump(mode="json")
+    assert result.stderr == ""
+
+
+def test_options_override_the_input_file() -> None:
+    result = run("check", "--input", str(EXAMPLE), "--leg-swelling", "--json")
+    shown = json.loads(result.stdout)
+    given = json.loads(EXAMPLE.read_text())
+    assert shown == triage({**given, "leg_swelling": True}).model_dump(mode="json")
+    assert shown["level"] == "urgent"
+
+
+def test_input_from_stdin() -> None:
+    result = run("check", "--input", "-", "--json", stdin=EXAMPLE.read_text())
+    assert json.loads(result.stdout) == triage(json.loads(EXAMPLE.read_text())).model_dump(mode="json")
+
+
+def test_text_puts_the_level_first_and_ends_with_the_disclaimer() -> None:
+    result = run("check", "--breathless-or-chest-pain")
+    assert result.exit_code == EXIT_OK
+    answer = triage({"breathless_or_chest_pain": True})
+    lines = result.stdout.splitlines()
+    assert lines[0].strip() == answer.level_label.upper()
+    flat = " ".join(result.stdout.split())
+    assert answer.do_now.split(".")[0] in flat
+    assert " ".join(answer.disclaimer.split()) in flat
+    assert flat.index("If it gets worse") < flat.index("Likely causes") < flat.index(" ".join(answer.disclaimer.split()))
+
+
+def test_wrapped_list_items_keep_a_hanging_indent() -> None:
+    import io
+
+    answer = triage(json.loads(EXAMPLE.read_text()))
+    out = io.StringIO()
+    render_text(answer, out, color=False)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= MAX_WIDTH
+    assert all(line == line.rstrip() for line in lines[1:])
+    in_list = False
+    continued = 0
+    for line in lines:
+        if line.startswith("  - "):
+            in_list = True
+        elif in_list and line:
+            assert line.startswith("    "), f"list item continues without its indent: {line!r}"
+            continued += 1
+        else:
+            in_list = False
+    assert continued > 0  # the example has items long enough to wrap
+    text = " ".join(out.getvalue().split())
+    for step in answer.self_care:
+        assert step.text in text
+
+
+def test_colour_only_where_asked_and_never_with_no_color() -> None:
+    coloured = run("check", "--leg-swelling", env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm"})
+    assert COLOUR.search(coloured.stdout)
+    plain = run("check", "--leg-swelling", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm"})
+    assert not COLOUR.search(plain.stdout)
+    assert "GET MEDICAL HELP TODAY" in plain.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--bogus"],
+    ["check", "--duration", "abc"],
+    ["check", "--location", "knee"],
+    ["check", "--duration", "5000"],
+    ["check", "--input", "/nonexistent/intake.json"],
+    ["check", "--rules", "/nonexistent/pack"],
+    ["nonsense"],
+])
+def test_user_errors_are_one_line_with_exit_code_2(args: list[str]) -> None:
+    assert_one_line_error(run(*args), EXIT_BAD_INPUT)
+
+
+def test_bad_json_intake_names_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "intake.json"
+    bad.write_text(json.dumps({"duration_minutes": -3, "colour": "red"}))
+    result = run("check", "--input", str(bad))
+    assert_one_line_error(result, EXIT_BAD_INPUT)
+    assert "duration_minutes" in result.stderr and "colour" in result.stderr
+
+
+def test_an_internal_failure_is_one_line_with_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cramp_triage.engine import Triager
+
+    def broken(self: Triager, intake: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(Triager, "triage", broken)
+    result = run("check", "--duration", "2", "--json")
+    assert result.exit_code == EXIT_INTERNAL
+    assert result.stderr.strip() == "cramp-triage: internal error (RuntimeError): simulated bug"
+    assert result.stdout == ""
+
+
+def test_version_names_library_and_rule_pack() -> None:
+    result = run("--version")
+    pack = RulePack.load(default_rules_path())
+    assert result.exit_code == EXIT_OK
+    assert result.stdout.strip() == f"cramp-triage {version('cramp-triage')} (rule pack {pack.name} {pack.version})"
+
+
+def test_help_lists_exit_codes_and_an_example() -> None:
+    top = run("--help")
+    assert "Exit codes" in " ".join(top.stdout.split())
+    check = " ".join(run("check", "--help").stdout.split())
+    assert "Example: cramp-triage check" in check and "--no-input" in check
+
+
+def test_custom_rule_pack(tmp_path: Path) -> None:
+    pack = copy_pack(tmp_path)
+    manifest = yaml.safe_load((pack / "pack.yaml").read_text())
+    manifest["version"] = "9.9.9-test"
+    (pack / "pack.yaml").write_text(yaml.safe_dump(manifest))
+    result = run("check", "--duration", "2", "--json", "--rules", str(pack))
+    assert json.loads(result.stdout)["rule_pack"]["version"] == "9.9.9-test"
+
+
+def test_no_answers_without_a_terminal_does_not_prompt() -> None:
+    result = run("check", "--json", stdin="y\ny\n")
+    assert result.exit_code == EXIT_OK
+    assert json.loads(result.stdout) == triage({}).model_dump(mode="json")
+    assert result.stderr == ""

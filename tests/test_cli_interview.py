@@ -1,0 +1,136 @@
+"""The guided interview of `cramp-triage check`, driven through a real pseudo-terminal (pexpect),
+and the question flow behind it."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from cramp_triage import Triager, triage
+from cramp_triage.interview import UNKNOWN, Interview, load_questions, parse_answer, questions_path
+from cramp_triage.rulepack import default_rules_path
+
+QUESTIONS = {q.field: q for q in load_questions(questions_path(default_rules_path()))}
+CLI = [sys.executable, "-m", "cramp_triage.cli"]
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    child = pexpect.spawn(CLI[0], [*CLI[1:], *args], encoding="utf-8", timeout=30,
+                          env={"NO_COLOR": "1", "TERM": "dumb", "PATH": "/usr/bin:/bin"}, dimensions=(50, 200))
+    return child
+
+
+def expect_question(child: pexpect.spawn, field: str) -> None:
+    child.expect_exact(QUESTIONS[field].ask)
+    child.expect_exact("]")
+
+
+@pytest.fixture(scope="module")
+def interview() -> Interview:
+    return Interview(Triager())
+
+
+def test_red_flags_come_first(interview: Interview) -> None:
+    first = interview.next_question({}, set())
+    assert first is not None
+    reading = [r for r in interview.relevance.pack.active_rules
+               if any(first.field in g for p in r.when for g in (p.negated or p).intake_groups())]
+    assert reading and all(r.layer == "red_flag" for r in reading)
+
+
+def test_an_emergency_ends_the_interview_at_once() -> None:
+    child = spawn("check")
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendline("y")
+    child.expect_exact("No more questions: this needs emergency help now.")
+    child.expect_exact(triage({"breathless_or_chest_pain": True}).level_label.upper())
+    before_result = child.before
+    child.expect(pexpect.EOF)
+    assert not any(q.ask in before_result for f, q in QUESTIONS.items() if f != "breathless_or_chest_pain")
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_questions_that_cannot_change_anything_are_skipped(interview: Interview) -> None:
+    # A swollen leg makes it urgent; red, warm skin leads to the same finding, so it is not asked,
+    # nor is whether the cramp eases (with no long cramp it can no longer change anything).
+    child = spawn("check")
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendline("n")
+    expect_question(child, "leg_swelling")
+    child.sendline("y")
+    asked = []
+    answers = {"breathless_or_chest_pain": False, "leg_swelling": True}
+    while True:
+        index = child.expect([re.escape("]"), re.escape(triage(answers).level_label.upper()), pexpect.EOF])
+        if index != 0:
+            break
+        text = " ".join(child.before.split())
+        field = next(f for f, q in QUESTIONS.items() if q.ask in text)
+        asked.append(field)
+        child.sendline("?")
+    child.expect(pexpect.EOF)
+    assert asked, "some questions can still change the advice"
+    assert "red_warm_skin" not in asked and "eases_with_movement" not in asked
+    assert "poor_diet" in asked  # it can still name a cause
+    remaining = [f for f in QUESTIONS if f not in answers]
+    assert set(asked) == {f for f in remaining if interview.relevance.could_change(f, answers)}
+
+
+def test_json_output_stays_clean_while_prompts_go_to_stderr(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    child = pexpect.spawn("/bin/bash", ["-c", f"{' '.join(CLI)} check --json > {out}"], encoding="utf-8",
+                          timeout=30, env={"NO_COLOR": "1", "TERM": "dumb", "PATH": "/usr/bin:/bin"})
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendline("maybe")
+    child.expect_exact("please answer y (yes), n (no) or ? (don't know)")
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendline("yes")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert json.loads(out.read_text()) == triage({"breathless_or_chest_pain": True}).model_dump(mode="json")
+
+
+def test_no_input_never_prompts_in_a_terminal() -> None:
+    child = spawn("check", "--no-input", "--json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert all(q.ask not in child.before for q in QUESTIONS.values())
+    assert '"level"' in child.before
+
+
+def test_ending_the_input_stops_without_a_result() -> None:
+    child = spawn("check")
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendeof()
+    child.expect_exact("cramp-triage: error: the questions were stopped before the end")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+
+
+@pytest.mark.parametrize("field, text, value", [
+    ("pregnant", "Y", True), ("pregnant", " no ", False), ("pregnant", "?", UNKNOWN),
+    ("duration_minutes", "2.5", 2.5), ("cramps_per_week", "4", 4),
+    ("locations", "calf, foot", ["calf", "foot"]), ("medications", "Lipitor 20 mg, salbutamol",
+                                                    ["Lipitor 20 mg", "salbutamol"]),
+    ("medications", "none", []),
+])
+def test_answers_are_read_as_typed(field: str, text: str, value: object) -> None:
+    assert parse_answer(QUESTIONS[field], text) == value
+
+
+@pytest.mark.parametrize("field, text", [
+    ("pregnant", "perhaps"), ("duration_minutes", "long"), ("duration_minutes", "-1"),
+    ("cramps_per_week", "2.5"), ("locations", "knee"),
+])
+def test_bad_answers_say_what_is_allowed(field: str, text: str) -> None:
+    with pytest.raises(ValueError, match="."):
+        parse_answer(QUESTIONS[field], text)
