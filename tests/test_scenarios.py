@@ -1,0 +1,595 @@
+"""Teaching scenarios: the file format and its errors, the runner, coverage, what-if, the pytest
+plugin, and the shipped library (which must pass through both the CLI and pytest)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cramp_triage import Level, default_rules_path
+from cramp_triage.cli import app
+from cramp_triage.errors import ScenarioError
+from cramp_triage.scenarios import (
+    Expect,
+    check,
+    coverage,
+    find_scenario_files,
+    load_cases,
+    load_scenario_file,
+    parse_change,
+    run_case,
+    template,
+    what_if,
+)
+
+pytest_plugins = ["pytester"]
+
+LIBRARY = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+runner = CliRunner()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.scenario.yaml"
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+GOOD = """
+    id: swollen-calf
+    title: A swollen calf
+    given: {leg_swelling: true, locations: [calf]}
+    expect:
+      level: urgent
+      serious_include: [possible_dvt]
+      rules_fired_include: [RF-DVT]
+      rules_not_fired: [SC-STRETCH]
+    teaching_note: A swollen calf may be a clot.
+"""
+
+FAILING = """
+    id: wrongly-benign
+    title: A swollen calf expected to be self-care
+    given: {leg_swelling: true}
+    expect:
+      level: self_care
+      causes_include: [pregnancy]
+      rules_fired_include: [SC-STRETCH]
+    teaching_note: This expectation is wrong on purpose.
+"""
+
+
+def load_error(path: Path, pack) -> str:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path, pack)
+    return str(caught.value)
+
+
+# --- every scenario-file error, with the message a user sees ------------------------------------
+
+
+def test_bad_yaml(tmp_path, pack):
+    path = write(tmp_path, "bad", "id: x\ntitle: [unclosed\n")
+    assert load_error(path, pack) == f"invalid YAML in {path}: {path} (line 3): did not find expected ',' or ']'"
+
+
+def test_yaml_aliases_are_refused(tmp_path, pack):
+    path = write(tmp_path, "alias", "id: &name x\ntitle: *name\n")
+    assert load_error(path, pack) == (
+        f"invalid YAML in {path}: {path} (line 2): aliases (*name) are not allowed in this file")
+
+
+def test_a_file_that_is_not_a_mapping(tmp_path, pack):
+    empty = write(tmp_path, "empty", "")
+    listed = write(tmp_path, "listed", "- a\n")
+    expected = "file: expected a mapping with id, title, given, expect, teaching_note; got"
+    assert load_error(empty, pack) == f"invalid scenario file {empty}: {expected} an empty file"
+    assert load_error(listed, pack) == f"invalid scenario file {listed}: {expected} a list"
+
+
+def test_unknown_top_level_field(tmp_path, pack):
+    path = write(tmp_path, "extra", GOOD + "    notes: a typo of teaching_note\n")
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: notes (line 10): unknown field; "
+        "allowed: id, title, tags, given, expect, teaching_note, cases")
+
+
+def test_unknown_intake_field_in_given_lists_the_intake_fields(tmp_path, pack):
+    path = write(tmp_path, "given", GOOD.replace("leg_swelling: true", "swollen_leg: true"))
+    message = load_error(path, pack)
+    assert message.startswith(f"invalid scenario file {path}: given.swollen_leg (line 3): unknown field; allowed: "
+                              "duration_minutes, eases_with_movement, locations,")
+    assert "leg_swelling" in message
+
+
+def test_bad_intake_value(tmp_path, pack):
+    path = write(tmp_path, "value", GOOD.replace("leg_swelling: true", "leg_swelling: perhaps"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: given.leg_swelling (line 3): expected true or false "
+        "(leave the field out, or write null, when not known)")
+
+
+def test_unknown_field_in_expect(tmp_path, pack):
+    path = write(tmp_path, "expect", GOOD.replace("level: urgent", "levl: urgent"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: expect.levl (line 5): unknown field; allowed: level, min_level, "
+        "max_level, causes_include, causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired")
+
+
+def test_bad_level_name(tmp_path, pack):
+    path = write(tmp_path, "level", GOOD.replace("level: urgent", "level: urgentt"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
+        "allowed: self_care, see_professional, urgent, emergency")
+
+
+def test_unknown_rule_id_in_rules_fired_include_suggests_the_closest(tmp_path, pack):
+    path = write(tmp_path, "rule", GOOD.replace("[RF-DVT]", "[LV-URGENT, RF-DVTT]"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: expect.rules_fired_include[2] (line 7): unknown rule id 'RF-DVTT' "
+        "in rule pack cramp-triage-core; did you mean 'RF-DVT'?")
+
+
+def test_unknown_rule_id_without_a_close_match(tmp_path, pack):
+    path = write(tmp_path, "rule", GOOD.replace("rules_not_fired: [SC-STRETCH]", "rules_not_fired: [QUININE]"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: expect.rules_not_fired[1] (line 8): unknown rule id 'QUININE' "
+        f"in rule pack cramp-triage-core; the rule ids are in {pack.path}")
+
+
+def test_unknown_cause_red_flag_and_referral(tmp_path, pack):
+    path = write(tmp_path, "names", GOOD.replace("serious_include: [possible_dvt]", (
+        "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]")))
+    message = load_error(path, pack)
+    assert f"expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
+           "allowed: possible_pe, breathless_or_chest_pain, possible_dvt," in message
+    assert "expect.causes_exclude[1] (line 7): unknown cause 'stress' in rule pack cramp-triage-core; " \
+           "allowed: idiopathic, dehydration_electrolytes," in message
+    assert "expect.see_include[1] (line 8): unknown referral 'physio' in rule pack cramp-triage-core; " \
+           "allowed: emergency_services," in message
+
+
+def test_missing_required_fields(tmp_path, pack):
+    path = write(tmp_path, "missing", "id: x\nexpect: {level: urgent}\n")
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: title: required field is missing; teaching_note: required field is missing")
+
+
+def test_bad_id(tmp_path, pack):
+    path = write(tmp_path, "id", GOOD.replace("id: swollen-calf", "id: Swollen Calf"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: id (line 1): use lower-case letters and digits in words joined by "
+        "hyphens, e.g. typical-night-cramp")
+
+
+@pytest.mark.parametrize(("expect", "message"), [
+    ("{}", "expect lists nothing to check; give at least one of level, min_level, max_level, causes_include, "
+           "causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired"),
+    ("{min_level: urgent, max_level: self_care}", "min_level urgent is above max_level self_care"),
+    ("{level: urgent, min_level: self_care}", "give either level or min_level/max_level, not both"),
+    ("{causes_include: [idiopathic], causes_exclude: [idiopathic]}", "causes both included and excluded: idiopathic"),
+    ("{rules_fired_include: [RF-DVT], rules_not_fired: [RF-DVT]}",
+     "rules both expected to fire and not to fire: RF-DVT"),
+])
+def test_contradictory_or_empty_expectations(tmp_path, pack, expect, message):
+    path = write(tmp_path, "expect", f"id: x\ntitle: t\nteaching_note: n\nexpect: {expect}\n")
+    assert load_error(path, pack) == f"invalid scenario file {path}: expect (line 4): {message}"
+
+
+def test_expect_and_cases_together_and_repeated_case_names(tmp_path, pack):
+    both = write(tmp_path, "both", "id: x\ntitle: t\nteaching_note: n\nexpect: {level: urgent}\n"
+                 "cases: [{name: a, expect: {level: urgent}}]\n")
+    assert load_error(both, pack) == (
+        f"invalid scenario file {both}: file: give either `expect` (one case) or `cases` (several variants), not both")
+    twice = write(tmp_path, "twice", "id: x\ntitle: t\nteaching_note: n\n"
+                  "cases: [{name: a, expect: {level: urgent}}, {name: a, expect: {level: emergency}}]\n")
+    assert load_error(twice, pack) == f"invalid scenario file {twice}: file: case names must be unique; repeated: a"
+
+
+def test_errors_inside_a_case_name_the_case_and_line(tmp_path, pack):
+    path = write(tmp_path, "cases", """
+        id: x
+        title: t
+        teaching_note: n
+        cases:
+          - name: a
+            expect: {level: urgent}
+          - name: b
+            given: {cramps_per_week: many}
+            expect: {level: urgent}
+    """)
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: cases[2].given.cramps_per_week (line 8): "
+        "Input should be a valid integer, unable to parse string as an integer")
+
+
+def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_path(), rules)
+    red_flags = rules / "red-flags.yaml"
+    text = red_flags.read_text(encoding="utf-8")
+    start = text.index("id: RF-CLAUDICATION")
+    status = text.index("status: active", start)
+    red_flags.write_text(text[:status] + "status: draft" + text[status + len("status: active"):], encoding="utf-8")
+    path = write(tmp_path, "draft", GOOD.replace("[RF-DVT]", "[RF-CLAUDICATION]"))
+    result = runner.invoke(app, ["scenarios", "run", str(path), "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"cramp-triage: error: invalid scenario file {path}: expect.rules_fired_include[1] (line 7): "
+        "rule RF-CLAUDICATION is draft in rule pack cramp-triage-core, so it can never fire\n")
+    # The same file is fine on the shipped pack, where the rule is active.
+    assert runner.invoke(app, ["scenarios", "run", str(path)]).exit_code == 1  # loads; the case fails
+
+
+def test_duplicate_ids_and_several_bad_files_are_all_reported(tmp_path, pack):
+    first = write(tmp_path, "a", GOOD)
+    second = write(tmp_path, "b", GOOD)
+    bad = write(tmp_path, "c", GOOD.replace("level: urgent", "level: soon"))
+    with pytest.raises(ScenarioError) as caught:
+        load_cases([tmp_path], pack)
+    assert str(caught.value) == (
+        "2 scenario files are invalid: "
+        f"{bad}: expect.level (line 5): unknown level 'soon'; allowed: self_care, see_professional, urgent, emergency; "
+        f"{second}: id (line 1): scenario id 'swollen-calf' is also used by {first}")
+
+
+def test_missing_paths_and_empty_folders(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ScenarioError) as caught:
+        find_scenario_files([tmp_path / "nope.scenario.yaml", tmp_path / "empty"])
+    assert str(caught.value) == (
+        f"cannot find scenarios: {tmp_path / 'nope.scenario.yaml'}: no such file or folder; "
+        f"{tmp_path / 'empty'}: no *.scenario.yaml files in this folder")
+
+
+def test_a_bad_file_is_one_line_on_stderr_and_exit_2(tmp_path):
+    path = write(tmp_path, "level", GOOD.replace("level: urgent", "level: urgentt"))
+    result = runner.invoke(app, ["scenarios", "run", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"cramp-triage: error: invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
+        "allowed: self_care, see_professional, urgent, emergency\n")
+
+
+# --- the checks themselves ------------------------------------------------------------------------
+
+
+def test_each_expectation_fails_when_it_does_not_hold(triager):
+    # A swollen calf: urgent, a possible clot, no cause named, no self-care (the pack's meaning).
+    result = triager.triage({"leg_swelling": True})
+    assert check(Expect(level=Level.urgent, serious_include=["possible_dvt"], causes_include=["idiopathic"],
+                        see_include=["urgent_same_day"], rules_fired_include=["RF-DVT"],
+                        rules_not_fired=["SC-STRETCH"], causes_exclude=["pregnancy"]), result) == []
+    wrong = Expect(level=Level.self_care, causes_include=["pregnancy"], causes_exclude=["idiopathic"],
+                   serious_include=["numbness"], see_include=["gp"], rules_fired_include=["RF-NUMBNESS"],
+                   rules_not_fired=["RF-DVT"])
+    assert [m.expectation for m in check(wrong, result)] == [
+        "level", "causes_include", "serious_include", "see_include", "causes_exclude", "rules_fired_include",
+        "rules_not_fired"]
+    assert [str(m) for m in check(Expect(min_level=Level.emergency), result)] == [
+        "min_level: expected at least emergency; got urgent"]
+    assert [str(m) for m in check(Expect(max_level=Level.see_professional), result)] == [
+        "max_level: expected at most see_professional; got urgent"]
+    assert check(Expect(min_level=Level.see_professional, max_level=Level.urgent), result) == []
+
+
+def test_cases_share_given_and_override_it(tmp_path, pack, triager):
+    path = write(tmp_path, "variants", """
+        id: variants
+        title: Pregnant or not
+        given: {pregnant: true, duration_minutes: 2}
+        teaching_note: shared note
+        cases:
+          - name: as-given
+            expect: {causes_include: [pregnancy]}
+          - name: not-pregnant
+            given: {pregnant: false}
+            expect: {causes_exclude: [pregnancy]}
+            teaching_note: own note
+    """)
+    cases = load_scenario_file(path, pack)
+    assert [case.id for case in cases] == ["variants[as-given]", "variants[not-pregnant]"]
+    assert cases[1].given == {"pregnant": False, "duration_minutes": 2}
+    assert [case.teaching_note for case in cases] == ["shared note", "own note"]
+    assert [case.line for case in cases] == [6, 8]
+    assert all(run_case(triager, case).passed for case in cases)
+
+
+# --- the runner on the command line ---------------------------------------------------------------
+
+
+def test_run_prints_a_line_per_case_the_difference_and_the_summary(tmp_path):
+    good = write(tmp_path, "good", GOOD)
+    bad = write(tmp_path, "bad", FAILING)
+    result = runner.invoke(app, ["scenarios", "run", str(good), str(bad)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "PASS  swollen-calf: A swollen calf"
+    assert "      note: A swollen calf may be a clot." in lines
+    fail_at = lines.index(f"FAIL  wrongly-benign ({bad}): A swollen calf expected to be self-care")
+    report = lines[fail_at + 1:fail_at + 5]
+    assert report[0] == "    level: expected self_care; got urgent"
+    assert report[1].startswith("    causes_include: expected pregnancy among the causes; got ")
+    assert report[2] == "    rules_fired_include: expected SC-STRETCH fired; got not fired"
+    assert report[3].startswith("    rules fired: ") and "RF-DVT" in report[3] and "LV-URGENT" in report[3]
+    assert lines[-1] == "1 passed, 1 failed"
+
+
+def test_run_quiet_shows_failures_only(tmp_path):
+    write(tmp_path, "good", GOOD)
+    result = runner.invoke(app, ["scenarios", "run", "-q", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stdout == "1 passed, 0 failed\n"
+
+
+def test_run_json(tmp_path):
+    write(tmp_path, "good", GOOD)
+    write(tmp_path, "bad", FAILING)
+    result = runner.invoke(app, ["scenarios", "run", "--json", str(tmp_path)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["passed"], report["failed"]) == (1, 1)
+    by_id = {case["id"]: case for case in report["cases"]}
+    assert by_id["swollen-calf"]["passed"] is True
+    assert by_id["wrongly-benign"]["level"] == "urgent"
+    assert {"expectation": "level", "expected": "self_care", "actual": "urgent"} in by_id["wrongly-benign"]["mismatches"]
+    assert "RF-DVT" in by_id["wrongly-benign"]["rules_fired"]
+
+
+def test_junit_xml_parses_and_marks_the_failure(tmp_path):
+    write(tmp_path, "good", GOOD)
+    write(tmp_path, "bad", FAILING)
+    out = tmp_path / "junit.xml"
+    result = runner.invoke(app, ["scenarios", "run", "-q", "--junit", str(out), str(tmp_path)])
+    assert result.exit_code == 1
+    root = ET.parse(out).getroot()
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert set(cases) == {"swollen-calf", "wrongly-benign"}
+    assert cases["swollen-calf"].find("failure") is None
+    failure = cases["wrongly-benign"].find("failure")
+    assert failure is not None and "level: expected self_care; got urgent" in failure.get("message", "")
+    assert "rules fired:" in (failure.text or "")
+
+
+def test_another_rule_pack_with_rules(tmp_path):
+    # The same vignette against a pack whose DVT rule is retired: the case now fails.
+    rules = tmp_path / "rules"
+    shutil.copytree(default_rules_path(), rules)
+    red_flags = rules / "red-flags.yaml"
+    text = red_flags.read_text(encoding="utf-8")
+    status = text.index("status: active", text.index("id: RF-DVT"))
+    red_flags.write_text(text[:status] + "status: retired" + text[status + len("status: active"):], encoding="utf-8")
+    path = write(tmp_path, "good", GOOD.replace("rules_fired_include: [RF-DVT]", "rules_fired_include: []"))
+    assert runner.invoke(app, ["scenarios", "run", "-q", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["scenarios", "run", "-q", str(path), "--rules", str(rules)])
+    assert result.exit_code == 1
+    assert "    level: expected urgent; got self_care" in result.stdout.splitlines()
+
+
+# --- coverage -------------------------------------------------------------------------------------
+
+
+def test_coverage_names_rules_no_scenario_fires(tmp_path):
+    write(tmp_path, "good", GOOD)
+    result = runner.invoke(app, ["scenarios", "coverage", "--json", str(tmp_path)])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert "RF-PE" in report["rules_not_fired"] and "RF-DVT" not in report["rules_not_fired"]
+    assert report["fired_by"]["RF-DVT"] == ["swollen-calf"]
+    assert "possible_pe" in report["unchecked"]["serious_include"]
+    assert "possible_dvt" not in report["unchecked"]["serious_include"]
+
+
+def test_the_shipped_library_reaches_every_active_rule(pack, triager):
+    outcomes = [run_case(triager, case) for case in load_cases([LIBRARY], pack)]
+    fired = {rule for outcome in outcomes for rule in outcome.rules_fired}
+    assert {rule.id for rule in pack.active_rules} <= fired
+    report = coverage(outcomes, pack)
+    assert report.rules_not_fired == []
+    result = runner.invoke(app, ["scenarios", "coverage", str(LIBRARY)])
+    assert result.exit_code == 0
+    assert "Rules no scenario fires: none" in result.stdout.splitlines()
+
+
+def test_the_shipped_library_checks_every_level_cause_red_flag_and_referral(pack, triager):
+    outcomes = [run_case(triager, case) for case in load_cases([LIBRARY], pack)]
+    assert coverage(outcomes, pack).unchecked == {
+        "level": [], "causes_include": [], "serious_include": [], "see_include": [], "rules_fired_include": []}
+
+
+def test_the_shipped_library_is_a_teaching_library(pack):
+    files = find_scenario_files([LIBRARY])
+    assert len(files) >= 40
+    cases = load_cases([LIBRARY], pack)
+    assert all(len(case.teaching_note.split()) >= 15 for case in cases)
+    tags = {tag for case in cases for tag in case.tags}
+    assert {"typical", "article-cause", "red-flag", "near-miss", "combination", "unknown"} <= tags
+    # Every file's id is its file name, so a learner finds a scenario from its id.
+    for path in files:
+        assert load_scenario_file(path, pack)[0].id.partition("[")[0] == path.name.removesuffix(".scenario.yaml")
+
+
+# --- the shipped library passes through the CLI and through pytest --------------------------------
+
+
+def test_the_shipped_library_passes_through_the_cli(pack):
+    count = len(load_cases([LIBRARY], pack))
+    result = runner.invoke(app, ["scenarios", "run", str(LIBRARY)])
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == f"{count} passed, 0 failed"
+    assert result.stdout.count("\nPASS  ") + result.stdout.startswith("PASS  ") == count
+
+
+def test_the_shipped_library_passes_through_pytest(pytester, pack):
+    count = len(load_cases([LIBRARY], pack))
+    result = pytester.runpytest_inprocess(str(LIBRARY), "-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=count)
+
+
+# --- the pytest plugin ------------------------------------------------------------------------------
+
+
+def test_pytest_plugin_collects_scenarios_and_reports_a_failure_readably(pytester):
+    write(pytester.path, "good", GOOD)
+    write(pytester.path, "bad", FAILING)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines([
+        "*wrongly-benign (*bad.scenario.yaml): A swollen calf expected to be self-care",
+        "  level: expected self_care; got urgent",
+        "  causes_include: expected pregnancy among the causes; got *",
+        "  rules_fired_include: expected SC-STRETCH fired; got not fired",
+        "  rules fired: *RF-DVT*",
+        "  teaching note: This expectation is wrong on purpose.",
+    ])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_pytest_plugin_names_each_case(pytester):
+    write(pytester.path, "variants", """
+        id: variants
+        title: t
+        given: {numbness: true}
+        teaching_note: n
+        cases:
+          - name: first
+            expect: {level: see_professional}
+          - name: second
+            expect: {serious_include: [numbness]}
+    """)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*variants.scenario.yaml::first PASSED*", "*variants.scenario.yaml::second PASSED*"])
+
+
+def test_pytest_plugin_reports_a_bad_file_as_one_line(pytester):
+    path = write(pytester.path, "bad", GOOD.replace("level: urgent", "level: urgentt"))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.INTERRUPTED  # a collection error stops the run
+    result.stdout.fnmatch_lines([
+        f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
+        "allowed: self_care, see_professional, urgent, emergency"])
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_pytest_plugin_uses_another_pack_with_scenario_rules(pytester):
+    rules = pytester.path / "rules"
+    shutil.copytree(default_rules_path(), rules)
+    red_flags = rules / "red-flags.yaml"
+    text = red_flags.read_text(encoding="utf-8")
+    status = text.index("status: active", text.index("id: RF-DVT"))
+    red_flags.write_text(text[:status] + "status: retired" + text[status + len("status: active"):], encoding="utf-8")
+    write(pytester.path, "good", GOOD.replace("rules_fired_include: [RF-DVT]", "rules_fired_include: []"))
+    pytester.runpytest_inprocess("-p", "no:cacheprovider", "good.scenario.yaml").assert_outcomes(passed=1)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--scenario-rules", str(rules), "good.scenario.yaml")
+    result.assert_outcomes(failed=1)
+
+
+# --- what if ------------------------------------------------------------------------------------------
+
+
+def test_what_if_shows_rules_that_stop_and_start(pack, triager):
+    [case] = load_scenario_file(LIBRARY / "pregnant-with-swollen-calf.scenario.yaml", pack)
+    not_pregnant = what_if(triager, case, [("pregnant", False)])
+    # The clot sign does not depend on the pregnancy: still urgent, but pregnancy is no longer a cause.
+    assert not_pregnant.after.level is Level.urgent
+    assert {"RK-PREGNANCY", "CA-PREGNANCY", "AD-PREGNANCY"} <= set(not_pregnant.rules_stopped)
+    assert "RF-DVT" not in not_pregnant.rules_stopped
+    assert not_pregnant.changes == {"pregnant": (True, False)}
+    no_swelling = what_if(triager, case, [("leg_swelling", False)])
+    assert no_swelling.after.level is Level.self_care
+    assert {"RF-DVT", "LV-URGENT"} <= set(no_swelling.rules_stopped)
+    assert "SC-STRETCH" in no_swelling.rules_started
+
+
+def test_what_if_on_the_command_line(tmp_path):
+    path = write(tmp_path, "good", GOOD)
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--change", "breathless_or_chest_pain=true"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "changed breathless_or_chest_pain: not known -> yes" in out
+    assert "as written" in out and "what if" in out
+    level_row = next(line for line in out.splitlines() if "level" in line and "urgent" in line)
+    assert level_row.index("urgent") < level_row.index("emergency")
+    started = next(line for line in out.splitlines() if line.startswith("Rules that started firing:"))
+    assert "RF-PE" in started and "RF-BREATHLESS" in started and "LV-EMERGENCY" in started
+    assert "Rules that stopped firing: none" in out
+
+
+def test_what_if_json(tmp_path):
+    path = write(tmp_path, "good", GOOD)
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--json", "-c", "leg_swelling=", "-c", "numbness=yes"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["changes"] == {"leg_swelling": {"before": True, "after": None}, "numbness": {"before": None, "after": True}}
+    assert (report["before"]["level"], report["after"]["level"]) == ("urgent", "see_professional")
+    assert "RF-DVT" in report["rules_stopped"] and "RF-NUMBNESS" in report["rules_started"]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("pregnant", "invalid change: pregnant: write it as field=value, e.g. pregnant=false"),
+    ("pregnnt=true", "invalid change: pregnnt=true: unknown intake field 'pregnnt'; did you mean pregnant? allowed: "),
+    ("pregnant=perhaps", "invalid intake: pregnant: Input should be a valid boolean, unable to interpret input"),
+    ("cramps_per_week=-1", "invalid intake: cramps_per_week: Input should be greater than or equal to 0"),
+])
+def test_what_if_bad_changes(tmp_path, change, message):
+    path = write(tmp_path, "good", GOOD)
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--change", change])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("cramp-triage: error: " + message)
+    assert result.stdout == ""
+
+
+def test_what_if_on_a_file_with_cases_needs_a_case():
+    path = LIBRARY / "three-cramps-a-week.scenario.yaml"
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--change", "persistent=true"])
+    assert result.exit_code == 2
+    assert result.stderr == "cramp-triage: error: this file has 2 cases; choose one with --case: three, four\n"
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--case", "three", "--change", "cramps_per_week=4"])
+    assert result.exit_code == 0
+    assert "RF-FREQUENT" in next(line for line in result.stdout.splitlines() if line.startswith("Rules that started"))
+
+
+def test_parse_change_reads_values_as_yaml():
+    assert parse_change("duration_minutes=12.5") == ("duration_minutes", 12.5)
+    assert parse_change("locations=calf") == ("locations", ["calf"])
+    assert parse_change("locations=[calf, foot]") == ("locations", ["calf", "foot"])
+    assert parse_change("leg-swelling=false") == ("leg_swelling", False)
+    assert parse_change("pregnant=") == ("pregnant", None)
+    assert parse_change("medications=Lipitor 20 mg") == ("medications", ["Lipitor 20 mg"])
+
+
+# --- new ------------------------------------------------------------------------------------------------
+
+
+def test_new_prints_a_template_that_loads_and_passes(tmp_path, pack, triager):
+    result = runner.invoke(app, ["scenarios", "new"])
+    assert result.exit_code == 0
+    assert result.stdout == template()
+    assert result.stdout.count("\n#") >= 5  # it is commented
+    path = tmp_path / "t.scenario.yaml"
+    path.write_text(result.stdout, encoding="utf-8")
+    [case] = load_scenario_file(path, pack)
+    assert run_case(triager, case).passed
+
+
+def test_new_writes_a_file_named_for_its_id_and_will_not_overwrite(tmp_path, pack):
+    path = tmp_path / "Pregnant Calf.scenario.yaml"
+    result = runner.invoke(app, ["scenarios", "new", str(path)])
+    assert result.exit_code == 0
+    assert load_scenario_file(path, pack)[0].id == "pregnant-calf"
+    again = runner.invoke(app, ["scenarios", "new", str(path)])
+    assert again.exit_code == 2
+    assert again.stderr == f"cramp-triage: error: {path} already exists; use --force to overwrite it\n"
+    assert runner.invoke(app, ["scenarios", "new", str(path), "--force"]).exit_code == 0
+    wrong = runner.invoke(app, ["scenarios", "new", str(tmp_path / "x.yaml")])
+    assert wrong.exit_code == 2
+    assert "name scenario files NAME.scenario.yaml" in wrong.stderr
