@@ -9,7 +9,7 @@ Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .api import default_triager, triage
+from .api import default_triager, triage, triage_many
 from .engine import Evaluation, Triager
 from .errors import CrampTriageError, EngineError, IntakeError, Problem, RulePackError
 from .intake import Intake, Location, parse_intake, parse_intake_json
@@ -59,4 +59,5 @@ __all__ = [
     "parse_intake",
     "parse_intake_json",
     "triage",
+    "triage_many",
 ]

@@ -1,11 +1,14 @@
-"""``triage()``: the one-call entry point, on a default ``Triager`` built once per process."""
+"""``triage()``: the one-call entry point, on a default ``Triager`` built once per process;
+``triage_many()`` for apps that triage many intakes in one go."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .engine import Triager
+from .errors import CrampTriageError
 from .intake import Intake
 from .result import TriageResult
 
@@ -29,3 +32,20 @@ def triage(intake: Intake | dict[str, Any]) -> TriageResult:
     Raises ``IntakeError`` for invalid answers, naming each field and what it allows.
     """
     return default_triager().triage(intake)
+
+
+def triage_many(
+    intakes: Iterable[Intake | dict[str, Any]], triager: Triager | None = None
+) -> Iterator[TriageResult | CrampTriageError]:
+    """Triage intakes one after another, lazily, with the shipped rules (or ``triager``).
+
+    Yields exactly one item per intake, in order: its ``TriageResult``, or, when that intake
+    cannot be triaged, the ``CrampTriageError`` saying why (an ``IntakeError`` names each bad
+    field). A bad intake never stops the rest. Repeated intakes are served from the cache.
+    """
+    triager = triager if triager is not None else default_triager()
+    for intake in intakes:
+        try:
+            yield triager.triage(intake)
+        except CrampTriageError as error:
+            yield error

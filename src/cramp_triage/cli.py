@@ -11,6 +11,7 @@ from . import cli_explain  # noqa: F401
 from . import cli_rules  # noqa: F401
 from . import cli_schema  # noqa: F401
 from . import cli_verify  # noqa: F401
+from . import cli_batch  # noqa: F401
 # cli-modules:end
 
 
