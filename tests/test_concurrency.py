@@ -1,13 +1,17 @@
 """Stress: ``triage()`` called from 8 threads at once; every result is checked against the
-single-threaded answer for the same intake."""
+single-threaded answer for the same intake (computed by a separate, uncached ``Triager``).
+
+The intakes are nearly all distinct so the firing cache in front of the engine cannot stand in
+for it; a second test shares one uncached ``Triager`` so every call runs the engine."""
 
 from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from cramp_triage import default_triager, triage
+from cramp_triage import Triager, TriageResult, default_triager, triage
 from cramp_triage.compile import RULESET
 from cramp_triage.engine import _SID
 
@@ -45,39 +49,60 @@ def _intakes(count: int, seed: int = 20261125) -> list[dict[str, Any]]:
     return intakes
 
 
-def test_eight_threads_get_the_single_threaded_answers():
-    intakes = _intakes(60)
-    expected = [triage(answers).model_dump(mode="json") for answers in intakes]
-    levels = {result["level"] for result in expected}
-    assert levels == {"self_care", "see_professional", "urgent", "emergency"}, "the set exercises every level"
-
-    start = threading.Barrier(THREADS)
+def _hammer(call: Callable[[dict[str, Any]], TriageResult], work: list[list[int]],
+            intakes: list[dict[str, Any]], expected: list[dict[str, Any]]) -> None:
+    """Run ``work[i]`` (intake indexes) in thread i, all starting together; check every result."""
+    start = threading.Barrier(len(work))
     failures: list[str] = []
-    checked = [0] * THREADS
+    checked = [0] * len(work)
 
     def worker(index: int) -> None:
-        rng = random.Random(index)
         try:
             start.wait()
-            for _ in range(CALLS_PER_THREAD):
-                which = rng.randrange(len(intakes))
-                got = triage(intakes[which]).model_dump(mode="json")
+            for which in work[index]:
+                got = call(intakes[which]).model_dump(mode="json")
                 if got != expected[which]:
                     failures.append(f"thread {index}: intake {intakes[which]} gave a different result")
                 checked[index] += 1
         except BaseException as error:  # noqa: BLE001 - reported below
             failures.append(f"thread {index}: {type(error).__name__}: {error}")
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(work))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     assert failures == []
-    assert checked == [CALLS_PER_THREAD] * THREADS
+    assert checked == [len(items) for items in work]
+
+
+def _single_threaded(pack, intakes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A separate Triager without a cache: the answers do not come from the one under test.
+    with Triager(pack, cache_size=0) as alone:
+        return [alone.triage(answers).model_dump(mode="json") for answers in intakes]
+
+
+def test_eight_threads_calling_triage_get_the_single_threaded_answers(pack):
+    # Distinct intakes for (almost) every call, so the default Triager's cache of firings
+    # cannot answer for the engine: the threads really meet at the engine.
+    intakes = _intakes(THREADS * CALLS_PER_THREAD)
+    expected = _single_threaded(pack, intakes)
+    assert {result["level"] for result in expected} == {"self_care", "see_professional", "urgent", "emergency"}
+    work = [list(range(i, len(intakes), THREADS)) for i in range(THREADS)]
+    default_triager().clear_cache()
+    _hammer(triage, work, intakes, expected)
     # nothing is left in the engine afterwards
     assert default_triager()._engine().get_facts(RULESET, _SID) == []
+
+
+def test_eight_threads_repeating_intakes_on_one_uncached_triager(pack):
+    intakes = _intakes(60)
+    expected = _single_threaded(pack, intakes)
+    work = [[random.Random(i).randrange(len(intakes)) for _ in range(CALLS_PER_THREAD)] for i in range(THREADS)]
+    with Triager(pack, cache_size=0) as shared:
+        _hammer(shared.triage, work, intakes, expected)
+        assert shared._engine().get_facts(RULESET, _SID) == []
 
 
 def test_the_default_triager_is_built_once_even_when_first_used_from_many_threads(monkeypatch):
