@@ -1,0 +1,209 @@
+"""``rules verify``: the discretised space comes from the rules, the pruning loses no behaviour,
+and planted faults (a level that drops, a missing level rule, quinine advice, an engine that
+disagrees with the reference) are found and printed as ready-to-run intakes."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cramp_triage import RulePack, Triager, default_rules_path
+from cramp_triage.cli import app
+from cramp_triage.reference import ReferenceEvaluator
+from cramp_triage.yamlfile import read_yaml
+from cramp_triage.verify import Keyer, discretise, representatives, sweep, verify
+
+
+def copy_pack(tmp_path: Path, name: str = "pack") -> Path:
+    target = tmp_path / name
+    shutil.copytree(default_rules_path(), target)
+    return target
+
+
+def edit_yaml(path: Path, change: Any) -> None:
+    data = read_yaml(path)  # the pack's own loader (libyaml reads what PyYAML's pure loader cannot)
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def add_rule(pack_dir: Path, rule: dict[str, Any], file: str = "red-flags.yaml") -> None:
+    edit_yaml(pack_dir / file, lambda data: data["rules"].append(rule))
+
+
+def remove_rule(pack_dir: Path, rule_id: str, file: str) -> None:
+    edit_yaml(pack_dir / file, lambda data: data.__setitem__("rules", [r for r in data["rules"] if r["id"] != rule_id]))
+
+
+def rule(rule_id: str, when: list[Any], then: list[Any], layer: str = "red_flag") -> dict[str, Any]:
+    return {"id": rule_id, "title": rule_id, "version": "1", "status": "active", "layer": layer,
+            "purpose": "test", "explanation": "test", "citations": [{"source": "NHS"}],
+            "reviewed": "2026-11-25", "when": when, "then": then}
+
+
+# --- the space ------------------------------------------------------------------------------------
+
+
+def test_domains_come_from_the_rules_thresholds(pack):
+    space = discretise(pack)
+    assert space.domains["duration_minutes"] == [None, 9, 10, 11]  # RF-LONG: gt 10, OB-TYPICAL: lte 10
+    assert space.domains["cramps_per_week"] == [None, 3, 4, 5]  # RF-FREQUENT: gte 4
+    assert space.domains["leg_swelling"] == [None, True, False]
+    assert space.domains["locations"][0] is None
+
+
+def test_one_medicine_per_medicine_condition_plus_none_all_and_unknown(pack):
+    medicines = discretise(pack).domains["medications"]
+    assert medicines[0] is None
+    singles = [m[0] for m in medicines[1:] if len(m) == 1]
+    groups = {pack.vocabulary.match(name)[0].group for name in singles if pack.vocabulary.match(name)}
+    read = {p.medication for r in pack.active_rules for p in r.when if isinstance(p.medication, str)}
+    assert groups == read
+    assert any(not pack.vocabulary.match(name) for name in singles)  # a name nobody knows
+    assert max(medicines[1:], key=len) == [m for m in singles if pack.vocabulary.match(m)]
+
+
+def test_fields_tested_together_share_a_component(pack):
+    components = discretise(pack).components
+    clot = next(c for c in components if "leg_swelling" in c)
+    assert set(clot) == {"leg_swelling", "red_warm_skin", "breathless_or_chest_pain"}  # RF-PE joins them
+    assert ["pregnant"] in components
+
+
+def test_a_new_rule_is_covered_without_editing_verify(tmp_path):
+    pack_dir = copy_pack(tmp_path)
+    add_rule(pack_dir, rule("RF-VERY-FREQUENT", [{"intake": {"cramps_per_week": {"gt": 20}}}],
+                            [{"finding": "frequent_cramps"}]))
+    domain = discretise(RulePack.load(pack_dir)).domains["cramps_per_week"]
+    assert {19, 20, 21} <= set(domain) and {3, 4, 5} <= set(domain)
+
+
+# --- the pruning ----------------------------------------------------------------------------------
+
+
+def test_pruning_loses_no_behaviour_on_a_sample_of_the_full_product(pack):
+    """Random intakes from the full product (10^11 of them) fire the same rules beyond the entry
+    rules, and get the same level, as the representative with their key."""
+    space = discretise(pack)
+    keyer = Keyer(pack, space)
+    reps = representatives(space, keyer)
+    reference = ReferenceEvaluator(pack)
+    entry = {rule.id for rules in keyer.owned.values() for rule, is_entry in rules if is_entry}
+    rng = random.Random(5)
+    for _ in range(300):
+        answers = {name: value for name, values in space.domains.items()
+                   if (value := rng.choice(values)) is not None}
+        rep = reps[keyer.key(answers)]
+        got, expected = reference.evaluate(answers), reference.evaluate(rep)
+        assert got.level == expected.level, (answers, rep)
+        assert got.fired - entry == expected.fired - entry, (answers, rep)
+
+
+def test_every_sweep_intake_has_a_representative(pack):
+    space = discretise(pack)
+    keyer = Keyer(pack, space)
+    reps = representatives(space, keyer)
+    assert all(keyer.key(answers) in reps for _, answers in sweep(space))
+    assert len(reps) < space.size
+
+
+# --- the shipped pack, and planted faults -------------------------------------------------------------
+
+
+def test_shipped_pack_verifies_clean(pack):
+    report = verify(pack)
+    assert report.ok, "\n".join(v.render() for v in report.violations)
+    assert report.checked >= report.representatives > 1000
+    assert report.monotone_steps > report.checked
+
+
+def small_pack(tmp_path: Path, name: str = "small") -> Path:
+    """Red flags, levels and causes only: a quick pack to verify."""
+    pack_dir = copy_pack(tmp_path, name)
+    edit_yaml(pack_dir / "pack.yaml", lambda data: data.__setitem__(
+        "rule_files", ["red-flags.yaml", "levels.yaml", "causes.yaml"]))
+    return pack_dir
+
+
+def test_a_level_that_drops_as_an_answer_escalates_is_caught(tmp_path):
+    pack_dir = small_pack(tmp_path)
+    # A (wrong) rule: a very short cramp is urgent, so 0 -> 1 minute lowers the level.
+    add_rule(pack_dir, rule("RF-SHORT", [{"intake": {"duration_minutes": {"lt": 1}}}], [{"finding": "possible_dvt"}]))
+    report = verify(RulePack.load(pack_dir))
+    monotone = [v for v in report.violations if v.kind == "monotone"]
+    assert monotone, [v.render() for v in report.violations]
+    assert all(v.intake.get("duration_minutes", 0) < 1 <= v.other["duration_minutes"] for v in monotone)
+
+
+def test_a_missing_emergency_level_rule_is_caught(tmp_path):
+    pack_dir = small_pack(tmp_path)
+    remove_rule(pack_dir, "LV-EMERGENCY", "levels.yaml")
+    report = verify(RulePack.load(pack_dir))
+    messages = [v.message for v in report.violations if v.kind == "invariant"]
+    assert any("emergency finding" in m for m in messages), messages
+    assert all(v.intake.get("breathless_or_chest_pain") is True for v in report.violations)
+
+
+def test_quinine_advice_is_caught(tmp_path):
+    pack_dir = copy_pack(tmp_path)
+    edit_yaml(pack_dir / "terms.yaml", lambda data: data["self_care"]["fluids"].__setitem__(
+        "text", "Drink a glass of tonic water before bed."))
+    report = verify(RulePack.load(pack_dir), max_violations=5)
+    assert report.violations
+    assert {v.message for v in report.violations} == {"the result mentions quinine or tonic water"}
+
+
+def test_an_engine_that_disagrees_with_the_reference_is_caught(tmp_path):
+    # Verify a pack, but run it through an engine built from the same pack with one threshold
+    # moved: every intake where the two differ is a disagreement.
+    right, wrong = small_pack(tmp_path, "right"), small_pack(tmp_path, "wrong")
+    edit_yaml(wrong / "red-flags.yaml", lambda data: next(
+        r for r in data["rules"] if r["id"] == "RF-FREQUENT")["when"][0]["intake"].__setitem__(
+        "cramps_per_week", {"gte": 5}))
+    with Triager(RulePack.load(wrong)) as engine:
+        report = verify(RulePack.load(right), triager=engine, max_violations=3)
+    # (the pruning self-check notices too: equal keys, different levels)
+    assert report.violations and {v.kind for v in report.violations} <= {"disagreement", "pruning"}
+    assert report.violations[0].kind == "disagreement"
+    assert all(v.intake.get("cramps_per_week") == 4 for v in report.violations)
+
+
+# --- the command ------------------------------------------------------------------------------------
+
+
+def test_cli_verify_clean_pack_exits_0(tmp_path):
+    result = CliRunner().invoke(app, ["rules", "verify", "--rules", str(small_pack(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "0 violations" in result.output
+    checked = int(result.output.split("checked ")[1].split()[0].replace(",", ""))
+    assert checked > 50
+
+
+def test_cli_verify_prints_ready_to_run_counter_examples_and_exits_1(tmp_path):
+    pack_dir = small_pack(tmp_path)
+    remove_rule(pack_dir, "LV-EMERGENCY", "levels.yaml")
+    runner = CliRunner()
+    result = runner.invoke(app, ["rules", "verify", "--rules", str(pack_dir), "--max-violations", "2"])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stdout.splitlines() if line.strip().startswith("intake: ")]
+    assert len(lines) == 2
+    for line in lines:
+        intake = json.loads(line.split("intake: ", 1)[1])
+        (tmp_path / "intake.json").write_text(json.dumps(intake))
+        rerun = runner.invoke(app, ["check", "--input", str(tmp_path / "intake.json"), "--rules", str(pack_dir), "--json"])
+        assert rerun.exit_code == 0, rerun.output
+        assert json.loads(rerun.stdout)["level"] != "emergency"  # the counter-example reproduces
+
+
+def test_cli_verify_bad_pack_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(app, ["rules", "verify", "--rules", str(tmp_path / "nothing")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.stderr.count("\n") == 1 and "not a rule pack" in result.stderr
+
