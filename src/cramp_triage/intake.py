@@ -7,6 +7,7 @@ The intake knows nothing of rules: ``facts.py`` turns it into engine facts.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Any
 
@@ -113,12 +114,12 @@ def parse_intake(data: Any) -> Intake:
     """Validate a mapping (e.g. parsed JSON) into an ``Intake``; raise ``IntakeError`` naming each bad field."""
     if isinstance(data, Intake):
         return data
-    if not isinstance(data, dict):
+    if not isinstance(data, Mapping):
         raise IntakeError(
             "invalid intake", [Problem("intake", f"expected a JSON object, got {type(data).__name__}")]
         )
     try:
-        return Intake.model_validate(data)
+        return Intake.model_validate(dict(data))
     except ValidationError as error:
         raise IntakeError("invalid intake", _problems(error)) from None
 
