@@ -263,3 +263,10 @@ def test_intake_is_immutable():
     intake = Intake(pregnant=True)
     with pytest.raises(ValueError):
         intake.pregnant = False  # type: ignore[misc]
+
+
+def test_any_mapping_is_accepted_as_documented():
+    from types import MappingProxyType
+
+    assert parse_intake(MappingProxyType({"pregnant": True})) == Intake(pregnant=True)
+    assert triage(MappingProxyType({"leg_swelling": True})).level.value == "urgent"  # type: ignore[arg-type]
