@@ -114,6 +114,16 @@ def test_bad_intake_value(tmp_path, pack):
         "(leave the field out, or write null, when not known)")
 
 
+def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack):
+    # libyaml (which read_yaml uses) accepts a '?' in a flow mapping; the pure-Python parser does
+    # not, so the line index must use the same parser or every line number is lost.
+    path = write(tmp_path, "flow", GOOD.replace("given: {leg_swelling: true, locations: [calf]}",
+                                                "given: {medications: [is it Lipitor?], leg_swelling: perhaps}"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: given.leg_swelling (line 3): expected true or false "
+        "(leave the field out, or write null, when not known)")
+
+
 def test_unknown_field_in_expect(tmp_path, pack):
     path = write(tmp_path, "expect", GOOD.replace("level: urgent", "levl: urgent"))
     assert load_error(path, pack) == (

@@ -161,15 +161,15 @@ def what_if_command(
 
 
 def _pick(cases: list[Any], name: Optional[str]) -> Any:
+    names = ", ".join(case.name for case in cases)
     if name is None:
         if len(cases) == 1:
             return cases[0]
-        fail(f"this file has {len(cases)} cases; choose one with --case: "
-             + ", ".join(case.id.partition("[")[2].rstrip("]") for case in cases))
+        fail(f"this file has {len(cases)} cases; choose one with --case: {names}")
     for case in cases:
-        if case.id.partition("[")[2].rstrip("]") == name or case.id == name:
+        if name in (case.name, case.id):
             return case
-    fail(f"no case {name!r} in this file; cases: " + ", ".join(case.id.partition("[")[2].rstrip("]") for case in cases))
+    fail(f"no case {name!r} in this file; cases: {names}")
 
 
 def _shown(value: Any) -> str:
@@ -191,7 +191,7 @@ def _print_what_if(outcome: Any) -> None:
     console.print(f"[bold]{escape(outcome.case.id)}[/]: {escape(outcome.case.title)}")
     for name, (before, after) in outcome.changes.items():
         console.print(f"  changed {name}: {escape(_shown(before))} -> {escape(_shown(after))}")
-    table = Table(show_header=True, header_style="bold", show_lines=True)
+    table = Table(show_header=True, header_style="bold", show_lines=True, caption="* changed")
     table.add_column("")
     table.add_column("as written")
     table.add_column("what if")

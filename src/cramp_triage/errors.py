@@ -59,3 +59,5 @@ class EngineError(CrampTriageError):
 @dataclass
 class ScenarioError(CrampTriageError):
     """A teaching scenario file is broken: the problems name the field and, where known, the line."""
+
+    path: str | None = None

@@ -47,8 +47,7 @@ class ScenarioFile(pytest.File):
         from .scenarios import load_scenario_file
 
         for case in load_scenario_file(self.path, _triager(self.config).pack):
-            name = case.id.partition("[")[2].rstrip("]") or case.id
-            yield ScenarioItem.from_parent(self, name=name, case=case)
+            yield ScenarioItem.from_parent(self, name=case.name, case=case)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         from .errors import CrampTriageError

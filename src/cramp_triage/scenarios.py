@@ -110,7 +110,8 @@ class ScenarioSpec(_Strict):
 class Case:
     """One runnable case: a vignette (or one of its variants) with its merged answers."""
 
-    id: str
+    id: str  # "scenario-id", or "scenario-id[case-name]" for a variant
+    name: str  # the case name, or the scenario id when the file has one case
     title: str
     tags: tuple[str, ...]
     path: Path
@@ -163,7 +164,8 @@ def load_cases(paths: Iterable[str | Path], pack: RulePack) -> list[Case]:
     for case in cases:
         if case.id in seen:
             errors.append(ScenarioError(f"invalid scenario file {case.path}", [
-                Problem(_where("id", case.line), f"scenario id {case.id!r} is also used by {seen[case.id]}")]))
+                Problem(_where("id", case.line), f"scenario id {case.id!r} is also used by {seen[case.id]}")],
+                path=str(case.path)))
         seen.setdefault(case.id, case.path)
     if len(errors) == 1:
         raise errors[0]
@@ -175,30 +177,32 @@ def load_cases(paths: Iterable[str | Path], pack: RulePack) -> list[Case]:
 
 def load_scenario_file(path: Path, pack: RulePack) -> list[Case]:
     """The cases of one scenario file, checked against ``pack``; raises ``ScenarioError``."""
-    data = read_yaml(path, ScenarioError)
+    data = read_yaml(path, ScenarioError)  # its errors name the file in each problem
     where = f"invalid scenario file {path}"
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(where, [Problem("file", f"expected a mapping with id, title, given, expect, teaching_note; got {got}")])
+        raise ScenarioError(where, [Problem("file", f"expected a mapping with id, title, given, expect, teaching_note; got {got}")],
+                            path=str(path))
     lines = _LineIndex(path)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(where, [_problem(item, lines) for item in error.errors(include_url=False)]) from None
+        raise ScenarioError(where, [_problem(item, lines) for item in error.errors(include_url=False)],
+                            path=str(path)) from None
     problems = _pack_problems(spec, pack, lines) + _intake_problems(spec, lines)
     if problems:
-        raise ScenarioError(where, problems)
+        raise ScenarioError(where, problems, path=str(path))
     return _cases(spec, path, lines)
 
 
 def _cases(spec: ScenarioSpec, path: Path, lines: _LineIndex) -> list[Case]:
     if spec.expect is not None:
-        return [Case(spec.id, spec.title, tuple(spec.tags), path, lines.line(("id",)), dict(spec.given),
+        return [Case(spec.id, spec.id, spec.title, tuple(spec.tags), path, lines.line(("id",)), dict(spec.given),
                      Intake.model_validate(spec.given), spec.expect, spec.teaching_note)]
     cases = []
     for index, variant in enumerate(spec.cases or []):
         given = {**spec.given, **variant.given}
-        cases.append(Case(f"{spec.id}[{variant.name}]", spec.title, tuple(spec.tags), path,
+        cases.append(Case(f"{spec.id}[{variant.name}]", variant.name, spec.title, tuple(spec.tags), path,
                           lines.line(("cases", index)), given, Intake.model_validate(given), variant.expect,
                           variant.teaching_note or spec.teaching_note))
     return cases
@@ -277,7 +281,10 @@ class _LineIndex:
         try:
             import yaml
 
-            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            # The C composer, as read_yaml uses: the pure-Python one refuses some plain scalars
+            # libyaml accepts (a '?' inside a flow mapping), which would lose every line number.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
         except Exception:  # noqa: BLE001 - line numbers are a courtesy; the data already loaded
             return
         self._walk(root, ())
@@ -342,10 +349,11 @@ def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:
 
 
 def _with_path(error: ScenarioError) -> list[Problem]:
-    """An error's problems with the file named in each (for a report covering several files)."""
-    path = error.message.removeprefix("invalid scenario file ").removeprefix("invalid YAML in ")
-    path = path.removeprefix("cannot read ")
-    return [p if p.loc.startswith(path) else Problem(f"{path}: {p.loc}", p.message) for p in error.problems]
+    """An error's problems with the file named in each (for a report covering several files).
+    Errors from ``read_yaml`` already name the file in each problem and carry no ``path``."""
+    if error.path is None:
+        return list(error.problems)
+    return [Problem(f"{error.path}: {p.loc}", p.message) for p in error.problems]
 
 
 # --- running and checking -----------------------------------------------------------------------
