@@ -7,8 +7,6 @@
 Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .api import default_triager, triage, triage_many
 from .engine import Evaluation, Triager
 from .errors import CrampTriageError, EngineError, IntakeError, Problem, RulePackError
@@ -27,10 +25,19 @@ from .result import (
 )
 from .rulepack import RulePack, default_rules_path
 
-try:
-    __version__ = version("cramp-triage")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # __version__ is read from the installed metadata only when asked for: importing
+    # importlib.metadata costs more at start-up than the rest of the CLI's own code.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("cramp-triage")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Cause",

@@ -70,20 +70,15 @@ class OneLineErrors(TyperGroup):
 def _show_version(value: bool) -> None:
     if not value:
         return
-    from importlib.metadata import PackageNotFoundError, version
-
+    from . import __version__
     from .rulepack import RulePack, default_rules_path
 
-    try:
-        library = version("cramp-triage")
-    except PackageNotFoundError:
-        library = "0+unknown"
     try:
         pack = RulePack.load(default_rules_path())
         pack_text = f"rule pack {pack.name} {pack.version}"
     except Exception as error:  # noqa: BLE001 - --version must still print the library version
         pack_text = f"rule pack unreadable: {_one_line(str(error))}"
-    print(f"cramp-triage {library} ({pack_text})")
+    print(f"cramp-triage {__version__} ({pack_text})")
     raise typer.Exit()
 
 
