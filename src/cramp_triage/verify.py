@@ -312,7 +312,7 @@ def verify(pack: RulePack, *, triager: Triager | None = None, max_violations: in
     report = VerifyReport(pack=f"{pack.name} {pack.version}", space_size=space.size,
                           components=len(space.components), representatives=len(reps))
     own = triager is None
-    engine = triager if triager is not None else Triager(pack)
+    engine = triager if triager is not None else Triager(pack, cache_size=0)  # every intake through the engine
     reference = ReferenceEvaluator(pack)
     levels: dict[Key, tuple[Level, Answers]] = {}
 
