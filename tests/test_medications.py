@@ -94,6 +94,20 @@ def test_combination_is_one_statin_product(vocabulary, text):
     assert [(m.group, m.atc) for m in matches] == [("statin", "C10BA02")]
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "prefix"),
+    [("Microzide", "diuretic_thiazide", "C03A"), ("Hygroton", "diuretic_thiazide_like", "C03B"),
+     ("Bumex", "diuretic_loop", "C03C"), ("Demadex", "diuretic_loop", "C03C"),
+     ("Midamor", "diuretic_potassium_sparing", "C03D"), ("Inspra", "diuretic_potassium_sparing", "C03D")],
+)
+def test_diuretics_are_told_apart_by_kind(vocabulary, text, kind, prefix):
+    [match] = vocabulary.match(text)
+    assert match.drug_class == kind
+    assert match.group == "diuretic"
+    assert match.atc.startswith(prefix)
+    assert "diuretic" in match.label
+
+
 def test_two_separate_medicines_in_one_text_are_both_found(vocabulary):
     matches = vocabulary.match("Lipitor and Lasix")
     assert [(m.name, m.atc) for m in matches] == [("atorvastatin", "C10AA05"), ("furosemide", "C03CA01")]
