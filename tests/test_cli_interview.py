@@ -134,3 +134,14 @@ def test_answers_are_read_as_typed(field: str, text: str, value: object) -> None
 def test_bad_answers_say_what_is_allowed(field: str, text: str) -> None:
     with pytest.raises(ValueError, match="."):
         parse_answer(QUESTIONS[field], text)
+
+
+def test_an_answer_that_matters_only_with_another_is_still_asked(interview: Interview) -> None:
+    relevance = interview.relevance
+    # Whether a cramp eases changes nothing alone: only a cramp over 10 minutes that does not
+    # ease is urgent. With the duration unknown it is still worth asking; with a short cramp not.
+    assert relevance.could_change("eases_with_movement", {})
+    assert not relevance.could_change("eases_with_movement", {"duration_minutes": 2})
+    assert "level" in relevance.effects("eases_with_movement", {"duration_minutes": 12})
+    level = {value: triage({"duration_minutes": 12, "eases_with_movement": value}).level for value in (True, False)}
+    assert level[True] != level[False]

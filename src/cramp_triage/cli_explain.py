@@ -31,9 +31,8 @@ def explanation(triager: Any, answers: dict[str, Any]) -> dict[str, Any]:
     steps = []
     for step in result.trace:
         rule = pack.rule_by_id[step.rule]
-        sources = [{**citation.model_dump(exclude_none=True), "title": pack.manifest.sources[citation.source].title,
-                    **({"url": pack.manifest.sources[citation.source].url}
-                       if pack.manifest.sources[citation.source].url else {})}
+        sources = [{**citation.model_dump(exclude_none=True),
+                    **pack.manifest.sources[citation.source].model_dump(exclude_none=True, include={"title", "url"})}
                    for citation in rule.citations]
         steps.append({"rule": rule.id, "title": rule.title, "layer": rule.layer, "file": pack.file_of(rule.id),
                       "matched": step.matched, "concluded": step.concluded, "explanation": rule.explanation,

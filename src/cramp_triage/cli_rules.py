@@ -68,9 +68,10 @@ def show(
     import yaml
 
     def block(label: str, value: Any) -> None:
-        text = value if isinstance(value, str) else yaml.safe_dump(value, sort_keys=False, width=80).rstrip()
         if isinstance(value, str):
             text = textwrap.fill(" ".join(value.split()), 86)
+        else:
+            text = yaml.safe_dump(value, sort_keys=False, width=80).rstrip()
         print(f"{label}:")
         print(textwrap.indent(text, "  "))
 

@@ -35,7 +35,7 @@ def edges(pack: RulePack) -> list[Edge]:
                 sources = [("medication", str(g))
                            for g in selector_attributes("medication", target.selector).get("group", [])]
             else:
-                sources = sorted(target_key for target_key in pack.matching_facts(target))
+                sources = sorted(pack.matching_facts(target))
             found += [Edge(source, t, rule.id, negated) for source in dict.fromkeys(sources) for t in targets]
     return found
 

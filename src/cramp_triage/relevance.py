@@ -8,10 +8,11 @@ outcomes (level, causes, whom to see, self-care).
 An answer can matter only together with others: ``duration_minutes`` over 10 says more when
 ``eases_with_movement`` is no. So each field is tried against the answers to its *partners*:
 the other fields that some rule it feeds joins it with (another test in the same condition
-group, or another positive condition of that rule). Leaving a field unknown never makes a rule
-fire (an unknown answer fails every value test; the pack has no ``known: false`` tests on
-partners), so fields that are not partners stay unknown, which is where an effect shows most.
-Numbers are tried at each threshold the rules use and either side of it.
+group, or another positive condition of that rule). Every other unanswered field stays unknown:
+an unknown answer fails every value test, so it adds no fact that could hide the field's
+effect (``not`` conditions only hold more often). Numbers are tried at each threshold the
+rules use and either side of it; a field with too many partner combinations is assumed to
+matter, the safe side for an interview.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ class Relevance:
 
     def _candidate_values(self, field: str) -> list[Any]:
         if field == MEDICATIONS:
-            examples = {}
+            examples: dict[str, str] = {}  # one medicine per group the rules can tell apart
             for medicine in self.pack.vocabulary.medicines:
                 examples.setdefault(self.pack.vocabulary.classes[medicine.drug_class].group, medicine.name)
             return [[]] + [[name] for name in examples.values()]
@@ -194,10 +195,13 @@ class Relevance:
 
 
 def _bounds(field: str) -> tuple[float, float]:
+    """The ``ge``/``le`` bounds the intake model puts on a number."""
     low, high = 0.0, float("inf")
-    for item in Intake.model_fields[field].metadata:
-        low = float(getattr(item, "ge", low) if getattr(item, "ge", None) is not None else low)
-        high = float(getattr(item, "le", high) if getattr(item, "le", None) is not None else high)
+    for constraint in Intake.model_fields[field].metadata:
+        if getattr(constraint, "ge", None) is not None:
+            low = float(constraint.ge)
+        if getattr(constraint, "le", None) is not None:
+            high = float(constraint.le)
     return low, high
 
 
