@@ -84,6 +84,12 @@ def test_yaml_aliases_are_refused(tmp_path, pack):
         f"invalid YAML in {path}: {path} (line 2): aliases (*name) are not allowed in this file")
 
 
+def test_a_file_over_the_size_limit(tmp_path, pack):
+    path = write(tmp_path, "huge", GOOD + "    # " + "x" * 1_000_000 + "\n")
+    size = path.stat().st_size
+    assert load_error(path, pack) == f"cannot read {path}: {path}: file is {size} bytes; the limit is 1000000"
+
+
 def test_a_file_that_is_not_a_mapping(tmp_path, pack):
     empty = write(tmp_path, "empty", "")
     listed = write(tmp_path, "listed", "- a\n")

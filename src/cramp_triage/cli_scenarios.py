@@ -17,7 +17,8 @@ from .cli_app import EXIT_FINDINGS, EXIT_INTERNAL, fail, scenarios_app
 from .cli_check import RULES_OPTION, load_triager
 from .errors import CrampTriageError, EngineError, IntakeError
 
-PATHS_ARGUMENT = typer.Argument(..., help="Scenario files, or folders searched for *.scenario.yaml.", show_default=False)
+PATHS_ARGUMENT = typer.Argument(..., help="Scenario files, or folders searched for *.scenario.yaml.",
+                                show_default=False, metavar="PATH")
 
 
 def _load(paths: list[Path], rules: Optional[Path]) -> tuple[Any, list[Any]]:
@@ -127,17 +128,19 @@ def coverage_command(
 
 @scenarios_app.command("what-if")
 def what_if_command(
-    file: Path = typer.Argument(..., help="A scenario file.", show_default=False),
+    file: Path = typer.Argument(..., help="A scenario file.", show_default=False, metavar="FILE"),
     change: list[str] = typer.Option(..., "--change", "-c", help="An answer to change, as field=value "
-                                     "(e.g. pregnant=false, locations=[calf,foot]); field= means not known. "
-                                     "Repeatable.", show_default=False),
-    case_name: Optional[str] = typer.Option(None, "--case", help="Which case, when the file has several."),
+                                     "(e.g. pregnant=false, duration_minutes=12); field= means not known. "
+                                     "Repeatable.", show_default=False, metavar="FIELD=VALUE"),
+    case_name: Optional[str] = typer.Option(None, "--case", help="Which case, when the file has several.",
+                                            metavar="NAME"),
     json_output: bool = typer.Option(False, "--json", help="Print before and after as JSON, for tools."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Run a vignette as written and with answers changed, side by side.
 
-    Example: cramp-triage scenarios what-if examples/scenarios/pregnant-with-swollen-calf.scenario.yaml --change leg_swelling=false
+    Example: cramp-triage scenarios what-if examples/scenarios/pregnant-with-swollen-calf.scenario.yaml
+    --change pregnant=false
     """
     from .scenarios import parse_change, what_if
 
@@ -153,8 +156,10 @@ def what_if_command(
     except CrampTriageError as error:
         fail(str(error))
     if json_output:
-        _echo(json.dumps({"case": case.id, "changes": {k: {"before": b, "after": a} for k, (b, a) in outcome.changes.items()},
-                          "before": outcome.before.model_dump(mode="json"), "after": outcome.after.model_dump(mode="json"),
+        changes = {name: {"before": before, "after": after} for name, (before, after) in outcome.changes.items()}
+        _echo(json.dumps({"case": case.id, "changes": changes,
+                          "before": outcome.before.model_dump(mode="json"),
+                          "after": outcome.after.model_dump(mode="json"),
                           "rules_stopped": outcome.rules_stopped, "rules_started": outcome.rules_started}, indent=2))
         return
     _print_what_if(outcome)
@@ -215,7 +220,7 @@ def _print_what_if(outcome: Any) -> None:
 @scenarios_app.command("new")
 def new(
     file: Optional[Path] = typer.Argument(None, help="Write the template here (NAME.scenario.yaml); "
-                                          "without it, print it.", show_default=False),
+                                          "without it, print it.", show_default=False, metavar="FILE"),
     force: bool = typer.Option(False, "--force", help="Overwrite FILE if it exists."),
 ) -> None:
     """Write a commented scenario template to start from (it passes as written)."""

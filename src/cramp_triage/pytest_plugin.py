@@ -72,7 +72,8 @@ class ScenarioItem(pytest.Item):
 
         outcome = run_case(_triager(self.config), self.case)
         if not outcome.passed:
-            raise ScenarioFailed(failure_report(outcome) + "\n  teaching note: " + " ".join(self.case.teaching_note.split()))
+            note = " ".join(self.case.teaching_note.split())
+            raise ScenarioFailed(f"{failure_report(outcome)}\n  teaching note: {note}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         from .errors import CrampTriageError

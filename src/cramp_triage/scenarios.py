@@ -60,7 +60,8 @@ class Expect(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Expect:
         if not self.model_fields_set:
-            raise ValueError("expect lists nothing to check; give at least one of " + ", ".join(type(self).model_fields))
+            keys = ", ".join(type(self).model_fields)
+            raise ValueError(f"expect lists nothing to check; give at least one of {keys}")
         low, high = self.min_level, self.max_level
         if low is not None and high is not None and low.rank > high.rank:
             raise ValueError(f"min_level {low.value} is above max_level {high.value}")
@@ -162,7 +163,7 @@ def load_cases(paths: Iterable[str | Path], pack: RulePack) -> list[Case]:
             errors.append(error)
     seen: dict[str, Path] = {}
     for case in cases:
-        if case.id in seen:
+        if case.id in seen and not any(error.path == str(case.path) for error in errors):
             errors.append(ScenarioError(f"invalid scenario file {case.path}", [
                 Problem(_where("id", case.line), f"scenario id {case.id!r} is also used by {seen[case.id]}")],
                 path=str(case.path)))
@@ -181,8 +182,8 @@ def load_scenario_file(path: Path, pack: RulePack) -> list[Case]:
     where = f"invalid scenario file {path}"
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
-        raise ScenarioError(where, [Problem("file", f"expected a mapping with id, title, given, expect, teaching_note; got {got}")],
-                            path=str(path))
+        expected = "expected a mapping with id, title, given, expect, teaching_note"
+        raise ScenarioError(where, [Problem("file", f"{expected}; got {got}")], path=str(path))
     lines = _LineIndex(path)
     try:
         spec = ScenarioSpec.model_validate(data)
@@ -248,7 +249,8 @@ def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: _LineIndex) -> lis
             for index, rule_id in enumerate(getattr(expect, key)):
                 message = _rule_problem(rule_id, pack, must_fire=key == "rules_fired_include")
                 if message:
-                    problems.append(Problem(_where(_dotted(prefix + (key, index)), lines.line(prefix + (key, index))), message))
+                    loc = prefix + (key, index)
+                    problems.append(Problem(_where(_dotted(loc), lines.line(loc)), message))
     return problems
 
 
@@ -552,7 +554,8 @@ def junit_xml(outcomes: Sequence[CaseResult], suite: str = "cramp-triage scenari
                             errors="0", skipped="0")
     for outcome in outcomes:
         case = outcome.case
-        testcase = ET.SubElement(element, "testcase", classname=_classname(case.path), name=case.id, file=str(case.path))
+        testcase = ET.SubElement(element, "testcase", classname=_classname(case.path), name=case.id,
+                                 file=str(case.path))
         if not outcome.passed:
             failure = ET.SubElement(testcase, "failure", message="; ".join(str(m) for m in outcome.mismatches))
             failure.text = failure_report(outcome)
