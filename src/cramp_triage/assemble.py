@@ -59,14 +59,15 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
         SelfCareStep(id=fact["name"], text=terms.self_care[fact["name"]].text, rule=firing.rule)
         for fact, firing in evaluation.concluded("self_care")
     ]
+    rules = pack.rule_by_id
     trace = [
         TraceStep(
             rule=firing.rule,
-            title=pack.rule_by_id[firing.rule].title,
-            layer=pack.rule_by_id[firing.rule].layer,
+            title=(rule := rules[firing.rule]).title,
+            layer=rule.layer,
             matched=[_public(fact) for fact in firing.matched],
             concluded=[_public(fact) for fact in firing.concluded],
-            citations=pack.rule_by_id[firing.rule].citations,
+            citations=rule.citations,
         )
         for firing in evaluation.firings
     ]
@@ -97,7 +98,9 @@ def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[
     firing concludes the cause, so the evidence of every firing that reaches it is gathered."""
     labels: list[str] = []
     for firing in evaluation.firings:
-        if any(c.kind == "cause" and c.name == cause for c in pack.rule_by_id[firing.rule].then):
+        # ``c.cause`` is the cause a conclusion names (None for other kinds): a plain attribute,
+        # cheaper than ``c.kind``/``c.name`` in this loop over every firing.
+        if any(c.cause == cause for c in pack.rule_by_id[firing.rule].then):
             labels.extend(label for label in _evidence(pack, firing) if label not in labels)
     return labels
 
