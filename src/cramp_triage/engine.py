@@ -27,9 +27,11 @@ typed (``medications[].given``, ``unrecognised_medications``) is never cached.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,20 @@ from .rulepack import RulePack, default_rules_path
 
 _SID = "0"
 DEFAULT_CACHE_SIZE = 4096  # distinct fact sets remembered; an entry is a few kB of firings
-_encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+_json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
+# durable-rules' C parser does not read exponent notation: "1e-05" (how Python writes a float
+# under 0.0001, e.g. a duration of 0.00001 minutes) yields no state and the next call segfaults.
+# Such numbers are written out in full; the value is unchanged (Decimal of the float's repr).
+_EXPONENT = re.compile(r"([:,\[]\s*)(-?\d+(?:\.\d+)?[eE][-+]?\d+)(?=\s*[,}\]])")
+
+
+def _encode(value: Any) -> str:
+    text = _json(value)
+    if "e-" in text or "e+" in text:
+        text = _EXPONENT.sub(lambda m: m.group(1) + format(Decimal(m.group(2)), "f"), text)
+    return text
+
+
 _decode = json.JSONDecoder().raw_decode  # the engine's JSON has no surrounding blanks
 
 
@@ -82,7 +97,10 @@ class _LeanRuleset(Ruleset):
             return _encode(fact)
 
     def _handle_result(self, result: Any, message: Any) -> Any:
-        if result[0] == 1:
+        code = result[0]
+        if code == 0:
+            return result[1]
+        if code == 1:
             raise _NotHandled(message)
         return super()._handle_result(result, message)
 
@@ -104,10 +122,9 @@ class _LeanRuleset(Ruleset):
         state_handle = self._handle_result(durable_rules_engine.assert_facts(self._handle, facts_text), facts)
         return self._drain(state_handle)
 
-    def run_retract(self, facts: list[dict[str, Any]]) -> Any:
-        """Retract facts in the order given, in one call, and run whatever that sets off."""
-        text = "[" + ",".join(self.text(fact) for fact in facts) + "]"
-        code, state_handle = durable_rules_engine.retract_facts(self._handle, text)
+    def run_retract(self, texts: list[str]) -> Any:
+        """Retract facts (as JSON texts) in the order given, in one call, and run what that sets off."""
+        code, state_handle = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(texts) + "]")
         return self._drain(state_handle)
 
     def do_actions(self, state_handle: Any, complete: Any) -> None:
@@ -267,6 +284,7 @@ class Triager:
         self._firings: list[Firing] = []
         self._known: set[tuple[str, str]] = set()
         self._stored: list[dict[str, Any]] = []
+        self._base_texts: list[str] = []
         self._failure: tuple[str, BaseException] | None = None
         self._stray_firings = 0
 
@@ -285,15 +303,17 @@ class Triager:
         intake = parse_intake(intake)
         facts = intake_facts(intake, self.pack.vocabulary)
         engine_facts = [dict(fact, sid=_SID) for fact in facts.base]
+        texts = [_encode(fact) for fact in engine_facts]
         # The exact text the engine is given: the cache key (True, 1 and 1.0 stay distinct).
-        text = _encode(engine_facts)
+        text = "[" + ",".join(texts) + "]"
         cache = self._cache
         firings = cache.get(text) if cache is not None else None
         if firings is None:
             with self._lock:
-                firings = self._evaluate_locked(text, engine_facts)
-            if cache is not None:
-                cache.put(text, firings)
+                firings = self._evaluate_locked(text, engine_facts, texts)
+            if cache is None:  # nobody else holds these firings: no need to copy them
+                return Evaluation(intake=intake, facts=facts, firings=list(firings))
+            cache.put(text, firings)
         return Evaluation(intake=intake, facts=facts, firings=_fresh(firings))
 
     def triage(self, intake: Intake | dict[str, Any]) -> Any:
@@ -339,13 +359,16 @@ class Triager:
             self._ruleset.remember([dict(fact, sid=_SID) for fact in facts])
         return self._host
 
-    def _evaluate_locked(self, text: str, engine_facts: list[dict[str, Any]]) -> tuple[Firing, ...]:
+    def _evaluate_locked(
+        self, text: str, engine_facts: list[dict[str, Any]], texts: list[str]
+    ) -> tuple[Firing, ...]:
         self._engine()
         ruleset = self._ruleset
         assert ruleset is not None
         self._firings = []
         self._known.clear()
-        self._stored = list(engine_facts)
+        self._base_texts = texts
+        self._stored = []  # what actions assert
         self._failure = None
         self._collecting = True
         self._used = True
@@ -372,12 +395,13 @@ class Triager:
     def _reset(self, ruleset: _LeanRuleset) -> None:
         """Retract every fact of this evaluation, newest first, so the state is empty again."""
         self._stray_firings = 0
-        stored, self._stored = self._stored, []
-        if stored:
-            try:
-                ruleset.run_retract(stored[::-1])
-            except (MessageNotHandledException, MessageObservedException):
-                pass
+        text = ruleset.text
+        newest_first = [text(fact) for fact in reversed(self._stored)] + self._base_texts[::-1]
+        self._stored, self._base_texts = [], []
+        try:
+            ruleset.run_retract(newest_first)
+        except (MessageNotHandledException, MessageObservedException):
+            pass
         if self._stray_firings:
             # Something fired while we cleaned up (it did nothing); make sure nothing is left.
             for fact in ruleset.get_facts(_SID):
