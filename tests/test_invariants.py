@@ -1,0 +1,156 @@
+"""The safety invariants as properties over generated intakes (hypothesis): every result is
+complete and cited, red flags set the level, escalation is monotone along each field's stated
+direction, answers are deterministic (in one process and across processes), and nothing names
+quinine or tonic water, in the result or in the text a person reads."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cramp_triage import Intake, Level, Location, Triager, triage
+from cramp_triage.invariants import DIRECTIONS, check_result, check_same, mentions_quinine
+from cramp_triage.render import render_text
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+YES_NO = [name for name, direction in DIRECTIONS.items() if name not in
+          ("duration_minutes", "cramps_per_week", "locations", "medications")]
+MEDICINE_TEXTS = ["Lipitor 20 mg", "simvastatin", "ezetimibe", "Lasix", "spironolactone", "Ventolin inhaler",
+                  "nifedipine", "naproxen", "paracetamol", "vitamin D", "tonic water", "quinine sulfate"]
+
+
+def _answers() -> st.SearchStrategy[dict[str, Any]]:
+    fields: dict[str, st.SearchStrategy[Any]] = {name: st.none() | st.booleans() for name in YES_NO}
+    fields["duration_minutes"] = st.none() | st.sampled_from([0, 9.5, 10, 10.5, 11]) | st.floats(0, 1440)
+    fields["cramps_per_week"] = st.none() | st.sampled_from([3, 4, 5]) | st.integers(0, 500)
+    fields["locations"] = st.none() | st.lists(st.sampled_from([loc.value for loc in Location]), min_size=1,
+                                               max_size=3, unique=True)
+    fields["medications"] = st.none() | st.lists(st.sampled_from(MEDICINE_TEXTS) | st.text(min_size=1, max_size=20)
+                                                 .filter(str.strip), min_size=1, max_size=4)
+    return st.fixed_dictionaries({}, optional=fields).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def test_every_field_has_a_stated_direction():
+    assert set(DIRECTIONS) == set(Intake.model_fields)
+
+
+@SETTINGS
+@given(answers=_answers())
+def test_every_result_meets_the_invariants(triager, pack, answers):
+    result = triager.triage(answers)
+    assert check_result(result, pack) == []
+
+
+@SETTINGS
+@given(answers=_answers())
+def test_engine_agrees_with_the_reference(triager, reference, answers):
+    result = triager.triage(answers)
+    expected = reference.evaluate(answers)
+    assert {step.rule for step in result.trace} == expected.fired
+    assert result.level.value == expected.level
+
+
+def _escalated(name: str, value: Any, data: st.DataObject) -> Any:
+    """One step up along the field's direction (None: no step possible from here)."""
+    direction = DIRECTIONS[name]
+    if direction == "yes":
+        return None if value is True else True
+    if direction == "no":
+        return None if value is False else False
+    if direction == "higher":
+        top = 1440 if name == "duration_minutes" else 500
+        low = 0 if value is None else value
+        if low >= top:
+            return None
+        if name == "cramps_per_week":
+            return data.draw(st.integers(int(low) + (value is not None), top))
+        return data.draw(st.floats(low, top).filter(lambda v: value is None or v > value))
+    if direction == "more":
+        pool = [loc.value for loc in Location] if name == "locations" else MEDICINE_TEXTS
+        missing = [item for item in pool if item not in (value or [])]
+        return None if not missing else [*(value or []), data.draw(st.sampled_from(missing))]
+    return None
+
+
+@SETTINGS
+@given(answers=_answers(), name=st.sampled_from(sorted(n for n, d in DIRECTIONS.items() if d != "neutral")),
+       data=st.data())
+def test_escalating_an_answer_never_lowers_the_level(triager, answers, name, data):
+    raised = _escalated(name, answers.get(name), data)
+    if raised is None:
+        return
+    before = triager.triage(answers).level
+    after = triager.triage({**answers, name: raised}).level
+    assert after.rank >= before.rank, (name, answers.get(name), raised)
+
+
+@SETTINGS
+@given(answers=_answers())
+def test_an_emergency_finding_always_means_emergency(triager, answers):
+    result = triager.triage(answers)
+    if any(finding.emergency for finding in result.serious):
+        assert result.level is Level.emergency
+    if any(finding.level is Level.urgent for finding in result.serious):
+        assert result.level.rank >= Level.urgent.rank
+
+
+@SETTINGS
+@given(answers=_answers())
+def test_deterministic_in_one_process_cached_or_not(pack, triager, answers):
+    with Triager(pack, cache_size=0) as fresh:
+        results = [triager.triage(answers), triager.triage(answers), fresh.triage(answers), fresh.triage(answers),
+                   triage(answers)]
+    assert check_same(results) == []
+
+
+@SETTINGS
+@given(answers=_answers())
+def test_nothing_a_person_reads_names_quinine_or_tonic_water(triager, pack, answers):
+    result = triager.triage(answers)
+    text = io.StringIO()
+    render_text(result, file=text, color=False)
+    # A medicine the person typed is echoed back as "not recognised": that is their words, not advice.
+    shown = text.getvalue()
+    for name in result.unrecognised_medications:
+        shown = shown.replace(name, "")
+    assert not mentions_quinine(shown, pack)
+
+
+_CHILD = """
+import json, sys
+from cramp_triage import triage
+for line in sys.stdin:
+    print(json.dumps(triage(json.loads(line)).model_dump(mode="json"), sort_keys=True))
+"""
+
+
+def test_deterministic_across_processes(triager):
+    """Two fresh interpreters, with different hash seeds, give the answers this process gives."""
+    intakes = [{}, {"leg_swelling": True, "breathless_or_chest_pain": True, "medications": ["Lasix", "Crestor"]},
+               {"duration_minutes": 10, "locations": ["calf", "foot"], "during_sleep": True, "pregnant": True},
+               {"duration_minutes": 11, "eases_with_movement": False, "nerve_symptoms": True, "poor_diet": True},
+               {"cramps_per_week": 4, "kidney_disease": True, "diabetes": True, "medications": ["nifedipine"]}]
+    expected = [json.dumps(triager.triage(i).model_dump(mode="json"), sort_keys=True) for i in intakes]
+    stdin = "".join(json.dumps(i) + "\n" for i in intakes)
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", _CHILD], input=stdin, capture_output=True, text=True,
+                             env=env, timeout=120, check=True).stdout.splitlines()
+        assert out == expected
+
+
+@pytest.mark.parametrize("answers", [{"persistent": True}, {"medications": ["quinine"]}])
+def test_the_quinine_check_can_fail(triager, pack, answers):
+    """The check itself: the FDA warning cited by id is allowed, advice naming it is not."""
+    result = triager.triage(answers)
+    assert check_result(result, pack) == []
+    advice = result.model_copy(update={"do_now": result.do_now + " Try tonic water."})
+    assert check_result(advice, pack) == ["the result mentions quinine or tonic water"]
