@@ -89,11 +89,15 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help, wrapped by paragraph like git's or pip's; no boxes, and rich is not imported.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True)
-scenarios_app = typer.Typer(help="Run and explore teaching scenarios (YAML vignettes).", no_args_is_help=True)
-schema_app = typer.Typer(help="Print the JSON Schemas of the intake and the result.", no_args_is_help=True)
+rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None)
+scenarios_app = typer.Typer(help="Run and explore teaching scenarios (YAML vignettes).", no_args_is_help=True,
+                            rich_markup_mode=None)
+schema_app = typer.Typer(help="Print the JSON Schemas of the intake and the result.", no_args_is_help=True,
+                         rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(schema_app, name="schema")

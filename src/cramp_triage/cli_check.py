@@ -90,12 +90,13 @@ def check(
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Triage leg cramps from answers given as options, as a JSON intake (--input), or, in a
-    terminal with no answers given, through a short interview (questions on stderr).
+    """Triage leg cramps: answers as options, a JSON intake (--input), or a short interview.
 
+    In a terminal with no answers given, check asks one question at a time (on stderr).
     The result gives the level first, what to do now and if it gets worse, likely causes,
-    whom to see and self-care steps. Not a diagnosis. Exit codes: 0 a result was given;
-    2 bad input or usage; 3 internal error.
+    whom to see and self-care steps. Not a diagnosis.
+
+    Exit codes: 0 a result was given; 2 bad input or usage; 3 internal error.
     """
     triager = load_triager(rules)
     result = run_triage(triager, gather_answers(triager, answers, no_input))

@@ -121,9 +121,11 @@ def explain(
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Show how the answer was reached: each rule that fired, in firing order, with what it
+    """Show how the answer was reached: every rule that fired, with its sources.
+
+    Takes the same answers as check. For each rule that fired, in firing order: what it
     matched and concluded, its sources and the article passage it encodes; then the unknown
-    answers that could have changed the outcome. Takes the same answers as `check`.
+    answers that could have changed the outcome, and what they could change.
     """
     triager = load_triager(rules)
     data = explanation(triager, gather_answers(triager, answers, no_input))

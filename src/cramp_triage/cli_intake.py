@@ -51,7 +51,7 @@ def _option(name: str) -> inspect.Parameter:
 INPUT_OPTION = inspect.Parameter(
     "input_file",
     inspect.Parameter.KEYWORD_ONLY,
-    default=typer.Option(None, "--input", "-i", help="Read a JSON intake from FILE ('-' for stdin). Options override it."),
+    default=typer.Option(None, "--input", "-i", metavar="FILE", help="Read a JSON intake from FILE ('-' for stdin). Options override it."),
     annotation=Optional[str],
 )
 

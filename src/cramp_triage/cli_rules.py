@@ -52,8 +52,11 @@ def show(
     json_output: bool = typer.Option(False, "--json", help="Print the rule as JSON."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Show everything about one rule: provenance, conditions, conclusions, sources, and which
-    rules feed it and which it feeds."""
+    """Show everything about one rule, and which rules feed it and which it feeds.
+
+    Provenance (purpose, explanation, encoded passage, citations, review date), conditions,
+    conclusions and sources.
+    """
     pack = load_pack(rules)
     if rule_id not in pack.rule_by_id:
         import difflib
@@ -95,9 +98,12 @@ def lint(
     json_output: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Check a rule pack: schema errors with file and rule id, unknown intake fields, duplicate
-    ids, missing citations, findings nothing reads, conditions nothing can produce.
-    Exit code 1 when there are errors (warnings alone exit 0), 2 when PATH is not a folder."""
+    """Check a rule pack for errors; exit code 1 when it finds any (for CI).
+
+    Schema errors with file and rule id, unknown intake fields, duplicate ids, missing
+    citations, findings nothing reads, conditions nothing can produce, the questions file.
+    Warnings alone exit 0; a PATH that is not a folder exits 2.
+    """
     from .lint import lint_pack
     from .rulepack import default_rules_path
 
@@ -126,8 +132,11 @@ def graph(
     format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", "-f", help="mermaid or dot (Graphviz)."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Draw the chaining graph: answers and medicines -> findings -> causes -> levels and
-    advice; each edge is a rule (dashed: the rule needs the fact to be absent)."""
+    """Draw the chaining graph of the rules, as Mermaid or Graphviz dot.
+
+    Answers and medicines -> findings -> causes -> levels and advice; each edge is a rule
+    (dashed: the rule needs the fact to be absent).
+    """
     from .graph import to_dot, to_mermaid
 
     pack = load_pack(rules)

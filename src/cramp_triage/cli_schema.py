@@ -15,7 +15,7 @@ def _print_schema(model: type) -> None:
 
 @schema_app.command(epilog="Example: cramp-triage schema intake > intake.schema.json")
 def intake(rules: Optional[Path] = RULES_OPTION) -> None:
-    """Print the JSON Schema of the intake (the answers check and explain take with --input).
+    """Print the JSON Schema of the intake (what --input takes).
 
     The schema does not depend on the rule pack; --rules only checks that the pack loads.
     """
