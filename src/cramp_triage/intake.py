@@ -122,6 +122,21 @@ def parse_intake(data: Any) -> Intake:
         return Intake.model_validate(dict(data))
     except ValidationError as error:
         raise IntakeError("invalid intake", _problems(error)) from None
+    except RecursionError:  # a Python caller can nest deeper than JSON parsing allows
+        deep = [str(key) for key, value in data.items() if _depth_over(value, 32)] or ["intake"]
+        raise IntakeError("invalid intake", [Problem(key, "nested too deeply (lists or objects inside each other)")
+                                             for key in deep]) from None
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Is ``value`` nested more than ``limit`` lists or objects deep? (iterative: no recursion)"""
+    level = [value]
+    for _ in range(limit + 1):
+        level = [child for item in level if isinstance(item, (list, tuple, dict))
+                 for child in (item.values() if isinstance(item, dict) else item)]
+        if not level:
+            return False
+    return True
 
 
 def parse_intake_json(text: str | bytes) -> Intake:
