@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import asdict
 from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
@@ -113,7 +114,7 @@ def lint(
     problems = lint_pack(target)
     errors = sum(p.severity == "error" for p in problems)
     if json_output:
-        print(json.dumps([p.__dict__ for p in problems], indent=2))
+        print(json.dumps([asdict(p) for p in problems], indent=2))
     else:
         for problem in problems:
             print(problem)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .engine import Triager
 from .errors import IntakeError, Problem, RulePackError
 from .intake import Intake, Location, parse_intake
-from .relevance import ASPECTS, MEDICATIONS, Relevance
+from .relevance import ASPECTS, MEDICATIONS, Relevance, fields_read
 from .result import Level
 from .rulepack import INTAKE_FIELD_KINDS, LAYERS, default_rules_path
 from .yamlfile import read_yaml
@@ -108,10 +108,7 @@ class Interview:
         first_layer = {question.field: len(LAYERS) for question in loaded}
         for rule in pack.active_rules:
             for pattern in rule.when:
-                target = pattern.negated or pattern
-                read = {MEDICATIONS} if target.fact_kind == "medication" else {
-                    f for group in target.intake_groups() for f in group}
-                for field in read & set(first_layer):
+                for field in fields_read(pattern.negated or pattern) & set(first_layer):
                     first_layer[field] = min(first_layer[field], LAYERS.index(rule.layer))
         # Red-flag questions first; the file's order within a layer.
         self.questions = sorted(loaded, key=lambda q: (first_layer[q.field], position[q.field]))

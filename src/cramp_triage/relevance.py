@@ -45,7 +45,7 @@ class Outcome:
         return {aspect for aspect in ASPECTS if getattr(self, aspect) != getattr(other, aspect)}
 
 
-def _fields(pattern: Pattern) -> set[str]:
+def fields_read(pattern: Pattern) -> set[str]:
     """Intake fields a positive pattern reads directly (medication facts come from ``medications``)."""
     if pattern.fact_kind == "medication":
         return {MEDICATIONS}
@@ -109,7 +109,7 @@ class Relevance:
 
     def _rules_reading(self, field: str) -> list[Rule]:
         return [rule for rule in self.pack.active_rules
-                if any(field in _fields(p) for p in rule.when if p.negated is None)]
+                if any(field in fields_read(p) for p in rule.when if p.negated is None)]
 
     def _partners(self, field: str) -> set[str]:
         partners: set[str] = set()
@@ -129,7 +129,7 @@ class Relevance:
             for pattern in rule.when:
                 if pattern.negated is not None:
                     continue  # an unknown partner never creates the fact a `not` refuses
-                reads = _fields(pattern)
+                reads = fields_read(pattern)
                 if field in reads:
                     partners |= {f for group in pattern.intake_groups() if field in group for f in group}
                 elif pattern.fact_kind in (None, "medication"):
@@ -152,7 +152,7 @@ class Relevance:
                     if pattern.negated is not None:
                         continue
                     if pattern.fact_kind in (None, "medication"):
-                        fields |= _fields(pattern)
+                        fields |= fields_read(pattern)
                     else:
                         fields |= self._upstream(self.pack.matching_facts(pattern), seen)
         return fields
