@@ -114,13 +114,17 @@ def run_batch(
         if on_progress is not None:
             on_progress(consumed)
 
+    # Load the pack once here: forked workers inherit it instead of each reading the YAML again.
+    from .rulepack import RulePack, default_rules_path
+
+    pack = RulePack.load(rules if rules is not None else default_rules_path())
     if workers <= 1:
-        _start_worker(rules)
+        _start_worker(pack)
         for chunk, consumed in chunks:
             write(chunk, triage_chunk(chunk), consumed)
     else:
         pending: deque[tuple[Chunk, Future[tuple[str, int, int]], int]] = deque()
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(rules,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack,)) as pool:
             for chunk, consumed in chunks:
                 pending.append((chunk, pool.submit(triage_chunk, chunk), consumed))
                 if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
@@ -193,11 +197,11 @@ def _csv_records(source: IO[bytes]) -> Iterator[tuple[int, Any]]:
 _triager: Any = None
 
 
-def _start_worker(rules: Path | None) -> None:
+def _start_worker(pack: Any) -> None:
     global _triager
     from .engine import Triager
 
-    _triager = Triager(rules)
+    _triager = Triager(pack)
 
 
 def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:

@@ -45,7 +45,7 @@ from .intake import Intake, parse_intake
 from .rulepack import RulePack, default_rules_path
 
 _SID = "0"
-DEFAULT_CACHE_SIZE = 4096  # distinct fact sets remembered; an entry is a few kB of firings
+DEFAULT_CACHE_SIZE = 1024  # distinct fact sets remembered; about 10 KiB each, so about 10 MiB when full
 _json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
 # durable-rules' C parser does not read exponent notation: "1e-05" (how Python writes a float
 # under 0.0001, e.g. a duration of 0.00001 minutes) yields no state and the next call segfaults.
