@@ -145,3 +145,14 @@ def test_an_answer_that_matters_only_with_another_is_still_asked(interview: Inte
     assert "level" in relevance.effects("eases_with_movement", {"duration_minutes": 12})
     level = {value: triage({"duration_minutes": 12, "eases_with_movement": value}).level for value in (True, False)}
     assert level[True] != level[False]
+
+
+def test_ctrl_c_stops_without_a_result() -> None:
+    child = spawn("check")
+    expect_question(child, "breathless_or_chest_pain")
+    child.sendintr()
+    child.expect_exact("cramp-triage: stopped; nothing was triaged")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.before

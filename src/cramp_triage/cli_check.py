@@ -64,7 +64,11 @@ def interview(triager: Any) -> dict[str, Any]:
     settled: set[str] = set()
     while (question := guide.next_question(answers, settled)) is not None:
         print(f"\n{question.ask} [{question.choices}] ", end="", file=say, flush=True)
-        line = sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            print("\ncramp-triage: stopped; nothing was triaged", file=say)
+            raise typer.Exit(130) from None
         if not line:
             print(file=say)
             fail("the questions were stopped before the end; nothing was triaged")
