@@ -5,7 +5,9 @@ alternating 1 and 2 workers, ``--rounds`` times each, output to /dev/null; repor
 second (best and median of the rounds) and the ratio of the medians, and the CPU time each way
 spends per line (this process and its workers, from getrusage): on a machine whose cores are
 busy with other work, wall-clock speed-up is capped by the cores free, while the CPU per line
-shows what running in parallel itself costs. Includes starting the
+shows what running in parallel itself costs. Each round also times a pure-Python CPU loop
+serially and on 2 processes: the speed-up the machine itself gave at that moment, the ceiling
+for any 2-worker figure. Includes starting the
 worker processes and building their ``Triager``. Target: 2 workers >= 1.8x one worker.
 
     python benchmarks/batch_throughput.py [--n 20000] [--rounds 3] [--json]
@@ -20,6 +22,8 @@ import resource
 import statistics
 import sys
 import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -31,13 +35,36 @@ from cramp_triage.batch import run_batch  # noqa: E402
 TARGET = 1.8
 
 
+def _burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def machine_speedup(n: int = 2_000_000, tasks: int = 8) -> float:
+    """Serial time ÷ 2-process time of the same pure-CPU work, right now on this machine."""
+    started = time.perf_counter()
+    for _ in range(tasks):
+        _burn(n)
+    serial = time.perf_counter() - started
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pool.submit(_burn, 1).result()  # processes started before timing
+        started = time.perf_counter()
+        list(pool.map(_burn, [n] * tasks))
+        parallel = time.perf_counter() - started
+    return serial / parallel
+
+
 def measure(n: int, rounds: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "intakes.jsonl"
         source.write_text("".join(json.dumps(answers) + "\n" for answers in intakes(n)), encoding="utf-8")
         rates: dict[int, list[float]] = {1: [], 2: []}
         cpu_ms_per_line: dict[int, list[float]] = {1: [], 2: []}
+        ceilings: list[float] = []
         for _ in range(rounds):
+            ceilings.append(machine_speedup())
             for workers in (1, 2):
                 before = _cpu_seconds()
                 with open(source, "rb") as inp, open(os.devnull, "w", encoding="utf-8") as out:
@@ -51,7 +78,8 @@ def measure(n: int, rounds: int) -> dict:
             "lines_per_s": {str(w): {"median": round(medians[w]), "best": round(max(r)), "all": [round(x) for x in r]}
                             for w, r in rates.items()},
             "cpu_ms_per_line": {str(w): round(statistics.median(c), 3) for w, c in cpu_ms_per_line.items()},
-            "ratio_2_vs_1": ratio, "target": TARGET, "met": ratio >= TARGET,
+            "ratio_2_vs_1": ratio,
+            "machine_speedup_2_procs": [round(c, 2) for c in ceilings], "target": TARGET, "met": ratio >= TARGET,
             "load_average": os.getloadavg()}
 
 
@@ -68,6 +96,8 @@ def report(result: dict) -> str:
         f"- 2 workers: median {r['2']['median']:,} lines/s (best {r['2']['best']:,}; all {r['2']['all']})",
         f"- 2 ÷ 1 = {result['ratio_2_vs_1']:.2f} (target ≥ {result['target']}): {'met' if result['met'] else 'MISSED'}; "
         f"load average at the end {', '.join(f'{x:.1f}' for x in result['load_average'])}",
+        f"- the machine itself gave a pure-CPU loop {statistics.median(result['machine_speedup_2_procs']):.2f}x "
+        f"on 2 processes in the same rounds (all {result['machine_speedup_2_procs']}): the ceiling at that moment",
         f"- CPU per line: 1 worker {cpu['1']:.3f} ms, 2 workers {cpu['2']:.3f} ms (all processes): "
         f"parallel overhead {cpu['2'] / cpu['1'] - 1:+.0%}, so on two free cores at most "
         f"{2 * cpu['1'] / cpu['2']:.2f}x",

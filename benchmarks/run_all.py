@@ -48,7 +48,7 @@ def main() -> None:
 
     reporters = {"latency.py": latency.report, "memory.py": memory.report,
                  "batch_throughput.py": batch_throughput.report, "verify_speed.py": verify_speed.report}
-    command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "")
+    command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "") + (" --readme" if args.readme else "")
     sections = [f"Produced by `{command}` on {datetime.date.today().isoformat()}.", ""]
     results = {}
     for script, script_args in (QUICK if args.quick else FULL).items():
