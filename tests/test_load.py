@@ -1,0 +1,115 @@
+"""Concurrency: 16 threads share one default ``Triager``, one uncached ``Triager``, or several;
+every result must equal the single-threaded answer. CI runs a reduced number of calls per thread;
+``CRAMP_LOAD_CALLS=5000 pytest tests/test_load.py`` runs the full 16 x 5000 of the issue."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from cramp_triage import Location, Triager, triage
+from cramp_triage.invariants import DIRECTIONS
+
+THREADS = 16
+CALLS = int(os.environ.get("CRAMP_LOAD_CALLS", "150"))  # per thread; the full run is 5000
+MEDICINES = ["Lipitor 20 mg", "ezetimibe", "Lasix", "spironolactone", "Ventolin", "nifedipine", "paracetamol"]
+
+
+def _intakes(count: int = 400, seed: int = 16) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    yes_no = [name for name, kind in DIRECTIONS.items()
+              if name not in ("duration_minutes", "cramps_per_week", "locations", "medications")]
+    intakes = []
+    for _ in range(count):
+        answers: dict[str, Any] = {name: rng.random() < 0.5 for name in rng.sample(yes_no, rng.randint(0, 6))}
+        if rng.random() < 0.6:
+            answers["duration_minutes"] = rng.choice([0.5, 3, 9.5, 10, 10.5, 11, 30, 1e-05])
+        if rng.random() < 0.4:
+            answers["cramps_per_week"] = rng.choice([0, 3, 4, 5, 20])
+        if rng.random() < 0.5:
+            answers["locations"] = rng.sample([loc.value for loc in Location], rng.randint(1, 3))
+        if rng.random() < 0.4:
+            answers["medications"] = rng.sample(MEDICINES, rng.randint(1, 3))
+        intakes.append(answers)
+    return intakes
+
+
+INTAKES = _intakes()
+
+
+@pytest.fixture(scope="module")
+def expected(pack) -> list[dict[str, Any]]:
+    with Triager(pack, cache_size=0) as alone:
+        return [alone.triage(answers).model_dump(mode="json") for answers in INTAKES]
+
+
+@pytest.fixture
+def busy_switching() -> Iterator[None]:
+    """Switch threads as often as Python allows, so calls interleave as much as they can."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    yield
+    sys.setswitchinterval(before)
+
+
+def _hammer(call_for: Callable[[int], Callable[[dict[str, Any]], Any]], expected: list[dict[str, Any]]) -> list[str]:
+    """Run ``THREADS`` threads of ``CALLS`` calls each; return every mismatch or error."""
+    problems: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+
+    def worker(number: int) -> None:
+        call = call_for(number)
+        rng = random.Random(number)
+        start.wait()
+        for _ in range(CALLS):
+            index = rng.randrange(len(INTAKES))
+            try:
+                got = call(INTAKES[index]).model_dump(mode="json")
+            except Exception as error:  # noqa: BLE001 - a failure is what we are looking for
+                with lock:
+                    problems.append(f"thread {number}: {INTAKES[index]}: {type(error).__name__}: {error}")
+                continue
+            if got != expected[index]:
+                with lock:
+                    problems.append(f"thread {number}: {INTAKES[index]} gave a different result")
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return problems
+
+
+def test_one_default_triager_shared_by_16_threads(expected, busy_switching):
+    assert _hammer(lambda _: triage, expected) == []
+
+
+def test_one_uncached_triager_shared_by_16_threads(pack, expected, busy_switching):
+    with Triager(pack, cache_size=0) as shared:
+        assert _hammer(lambda _: shared.triage, expected) == []
+
+
+def test_several_triagers_shared_by_16_threads(pack, expected, busy_switching):
+    triagers = [Triager(pack, cache_size=size) for size in (0, 0, 64, 4096)]
+    try:
+        assert _hammer(lambda number: triagers[number % len(triagers)].triage, expected) == []
+    finally:
+        for triager in triagers:
+            triager.close()
+
+
+def test_a_triager_per_thread(pack, expected, busy_switching):
+    triagers = [Triager(pack, cache_size=0) for _ in range(THREADS)]
+    try:
+        assert _hammer(lambda number: triagers[number].triage, expected) == []
+    finally:
+        for triager in triagers:
+            triager.close()
