@@ -210,3 +210,23 @@ def test_yaml_tags_that_would_run_code_are_refused(tmp_path):
                                               encoding="utf-8")
     with pytest.raises(RulePackError):
         RulePack.load(pack_dir)
+
+
+def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
+    """durable-rules never returns from compiling an "any of" with more than 512 options; the
+    pack loader refuses such a condition before the engine sees it."""
+    import yaml
+
+    from cramp_triage.yamlfile import read_yaml
+
+    pack_dir = copy_pack(tmp_path)
+    terms = read_yaml(pack_dir / "terms.yaml")
+    names = [f"finding_{i}" for i in range(600)]
+    terms["findings"].update({name: {"label": name, "kind": "observation"} for name in names})
+    (pack_dir / "terms.yaml").write_text(yaml.safe_dump(terms), encoding="utf-8")
+    rules = read_yaml(pack_dir / "causes.yaml")
+    rules["rules"][0]["when"] = [{"finding": names}]
+    (pack_dir / "causes.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        _timed(lambda: RulePack.load(pack_dir))
+    assert "600 alternatives" in str(caught.value) and "CA-DEHYDRATION" in str(caught.value)
