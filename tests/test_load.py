@@ -113,3 +113,29 @@ def test_a_triager_per_thread(pack, expected, busy_switching):
     finally:
         for triager in triagers:
             triager.close()
+
+
+# --- faults ----------------------------------------------------------------------------------------
+# A rule action cannot be made to fail by pack data alone: actions are the engine module's own
+# code, run on conclusions the loader has already checked (tests/test_engine.py forces a failure
+# inside an action and checks the error names the rule and the Triager recovers). A broken custom
+# pack *can* leave an answer without a level; that error must not poison the Triager either.
+
+
+def test_a_broken_pack_error_leaves_the_triager_working(tmp_path, busy_switching):
+    from cli_helpers import copy_pack
+    from cramp_triage import EngineError
+    from cramp_triage.yamlfile import read_yaml
+    import yaml
+
+    pack_dir = copy_pack(tmp_path)
+    levels = read_yaml(pack_dir / "levels.yaml")
+    levels["rules"] = [rule for rule in levels["rules"] if rule["id"] != "LV-SELF-CARE"]  # no floor level
+    (pack_dir / "levels.yaml").write_text(yaml.safe_dump(levels), encoding="utf-8")
+    with Triager(pack_dir, cache_size=0) as broken:
+        for _ in range(3):
+            with pytest.raises(EngineError) as caught:
+                broken.triage({"pregnant": True})
+            assert "no level" in str(caught.value)
+            assert broken.triage({"numbness": True}).level.value == "see_professional"
+            assert broken.triage({"breathless_or_chest_pain": True}).level.value == "emergency"
