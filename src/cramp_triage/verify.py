@@ -51,7 +51,7 @@ from .engine import Triager
 from .errors import CrampTriageError
 from .facts import intake_facts
 from .intake import Intake, Location
-from .invariants import DIRECTIONS, check_monotone, check_result, escalations
+from .invariants import check_monotone, check_result, escalations
 from .reference import ReferenceEvaluator
 from .result import Level
 from .rulepack import INTAKE_FIELD_KINDS, LIST_FIELDS, Rule, RulePack
@@ -379,5 +379,4 @@ def _check_one(pack: RulePack, engine: Triager, reference: ReferenceEvaluator, a
     return result.level
 
 
-__all__ = ["Space", "Keyer", "Violation", "VerifyReport", "discretise", "representatives", "sweep", "verify",
-           "DIRECTIONS"]
+__all__ = ["Space", "Keyer", "Violation", "VerifyReport", "discretise", "representatives", "sweep", "verify"]
