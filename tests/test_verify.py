@@ -206,3 +206,46 @@ def test_cli_verify_bad_pack_is_a_one_line_error(tmp_path):
     assert "Traceback" not in result.output
     assert result.stderr.count("\n") == 1 and "not a rule pack" in result.stderr
 
+
+
+# --- engine bugs of the kinds in the durable-rules field guide -----------------------------------------
+
+
+def _engine_with(monkeypatch, pack_dir: Path, change) -> Triager:
+    """A Triager whose compiled ruleset is altered by ``change`` (CompiledPack -> CompiledPack)."""
+    import cramp_triage.engine as engine_module
+
+    original = engine_module.compile_pack
+    monkeypatch.setattr(engine_module, "compile_pack", lambda pack: change(original(pack)))
+    return Triager(RulePack.load(pack_dir), cache_size=0)
+
+
+def test_verify_catches_a_negation_that_does_not_wait(tmp_path, monkeypatch):
+    """Field guide: durable-rules does not withdraw a queued activation when the fact it negates
+    arrives later. Without the stage gate, "no other cause" fires next to the nerve cause."""
+    from dataclasses import replace
+
+    def no_gates(compiled):
+        rules = {rid: replace(rule, stage=None) for rid, rule in compiled.rules.items()}
+        return replace(compiled, rules=rules, gates={})
+
+    pack_dir = small_pack(tmp_path)
+    with _engine_with(monkeypatch, pack_dir, no_gates) as engine:
+        report = verify(RulePack.load(pack_dir), triager=engine, max_violations=3)
+    assert report.violations and report.violations[0].kind == "disagreement"
+    assert "CA-IDIOPATHIC" in report.violations[0].message
+    assert report.violations[0].intake.get("nerve_symptoms") is True
+
+
+def test_verify_catches_a_not_pattern_placed_first(tmp_path, monkeypatch):
+    """Field guide: a ``not`` pattern placed first in a rule never fires."""
+    import cramp_triage.compile as compile_module
+
+    original = compile_module._patterns
+    monkeypatch.setattr(compile_module, "_patterns",
+                        lambda compiled: sorted(original(compiled), key=lambda p: not next(iter(p)).endswith("$not")))
+    pack_dir = small_pack(tmp_path)
+    with Triager(RulePack.load(pack_dir), cache_size=0) as engine:
+        report = verify(RulePack.load(pack_dir), triager=engine, max_violations=3)
+    assert any(v.kind == "disagreement" and "CA-IDIOPATHIC" in v.message for v in report.violations)
+    assert "the result names no cause" in {v.message for v in report.violations}
