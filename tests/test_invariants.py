@@ -154,3 +154,28 @@ def test_the_quinine_check_can_fail(triager, pack, answers):
     assert check_result(result, pack) == []
     advice = result.model_copy(update={"do_now": result.do_now + " Try tonic water."})
     assert check_result(advice, pack) == ["the result mentions quinine or tonic water"]
+
+
+def test_the_serious_finding_checks_can_fail(triager, pack):
+    result = triager.triage({"breathless_or_chest_pain": True, "leg_swelling": True})
+    assert check_result(result, pack) == []
+    lowered = result.model_copy(update={"level": Level.urgent})
+    assert any("emergency finding" in p for p in check_result(lowered, pack))
+    hidden = result.model_copy(update={"serious": result.serious[1:]})
+    assert any("not among the serious findings" in p for p in check_result(hidden, pack))
+    untraced = result.model_copy(update={"trace": [s for s in result.trace if s.rule != result.serious[0].rule]})
+    assert any("is not in the trace" in p for p in check_result(untraced, pack))
+    uncited = result.model_copy(update={"trace": [s.model_copy(update={"citations": []}) for s in result.trace]})
+    assert any("has no citation" in p for p in check_result(uncited, pack))
+
+
+def test_escalations_follow_each_direction():
+    from cramp_triage.invariants import escalations
+
+    assert escalations("numbness", None, [None, True, False]) == [True]
+    assert escalations("numbness", True, [None, True, False]) == []
+    assert escalations("eases_with_movement", True, [None, True, False]) == [False]
+    assert escalations("duration_minutes", None, [None, 9, 10, 11]) == [11]
+    assert escalations("duration_minutes", 9, [None, 9, 10, 11]) == [10]
+    assert escalations("medications", ["a"], [None, ["a"], ["b"], ["a", "b"]]) == [["a", "b"]]
+    assert escalations("during_sleep", None, [None, True, False]) == []

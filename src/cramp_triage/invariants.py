@@ -103,7 +103,7 @@ def check_serious(result: TriageResult, pack: RulePack) -> list[str]:
             problems.append(f"serious finding {finding.id} (rule {finding.rule}) is not in the trace")
         if finding.emergency and result.level is not Level.emergency:
             problems.append(f"emergency finding {finding.id} gave level {result.level.value}")
-        if finding.level.rank > result.level.rank:
+        elif finding.level.rank > result.level.rank:
             problems.append(f"{finding.level.value} finding {finding.id} gave the lower level {result.level.value}")
         term = pack.terms.findings.get(finding.id)
         if term is None or term.level is None or term.level != finding.level:
