@@ -229,3 +229,21 @@ def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
     with pytest.raises(RulePackError) as caught:
         _timed(lambda: RulePack.load(pack_dir))
     assert "600 alternatives" in str(caught.value) and "CA-DEHYDRATION" in str(caught.value)
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--duration", "nan"], "duration_minutes"), (["--duration", "inf"], "duration_minutes"),
+    (["--duration", "1e999"], "duration_minutes"), (["--duration", "-1"], "duration_minutes"),
+    (["--cramps-per-week", "9" * 40], "cramps_per_week"), (["--medication", ""], "medications"),
+    (["--medication", "x" * 5000], "medications"), (["--location", "knee"], "location"),
+])
+def test_check_options_with_junk_are_one_line_errors(args, field):
+    result = _timed(lambda: run("check", *args))
+    assert_one_line_error(result, 2)
+    assert field in result.stderr
+
+
+def test_check_option_with_a_tiny_number_triages():
+    result = run("check", "--duration", "1e-5", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "self_care"
