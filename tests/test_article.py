@@ -208,8 +208,11 @@ def test_no_chiropractor_when_urgent_or_emergency(extra):
     result = triage({"nerve_symptoms": True, **extra})
     assert result.level.rank >= Level.urgent.rank
     ids = [s.id for s in result.see]
-    assert "doctor_nerve" in ids
+    # At urgent or above the same-day (or emergency) contact comes instead of routine referrals.
     assert "chiropractor_after_doctor" not in ids
+    assert "doctor_nerve" not in ids
+    assert ids[0] in ("urgent_same_day", "emergency_services")
+    assert "nerve_impingement" in [c.category for c in result.causes]
 
 
 @pytest.mark.parametrize("answers", [{}, {"liver_disease": True}, {"numbness": True}, {"persistent": True}],

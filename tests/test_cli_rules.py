@@ -179,3 +179,12 @@ def test_every_command_takes_rules(tmp_path: Path) -> None:
 def test_schemas_are_the_models_schemas() -> None:
     assert json.loads(run("schema", "intake").stdout) == Intake.model_json_schema()
     assert json.loads(run("schema", "result").stdout) == TriageResult.model_json_schema()
+
+
+def test_readme_shows_the_current_graph_of_the_shipped_pack():
+    # The README renders `rules graph`; a rule change must regenerate it (see the rules section).
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    result = run("rules", "graph", "--format", "mermaid")
+    assert result.exit_code == 0
+    assert shown.strip() == result.stdout.strip()

@@ -517,7 +517,9 @@ def test_what_if_shows_rules_that_stop_and_start(pack, triager):
     not_pregnant = what_if(triager, case, [("pregnant", False)])
     # The clot sign does not depend on the pregnancy: still urgent, but pregnancy is no longer a cause.
     assert not_pregnant.after.level is Level.urgent
-    assert {"RK-PREGNANCY", "CA-PREGNANCY", "AD-PREGNANCY"} <= set(not_pregnant.rules_stopped)
+    assert {"RK-PREGNANCY", "CA-PREGNANCY"} <= set(not_pregnant.rules_stopped)
+    # At urgent the routine midwife referral never fired, so it cannot stop.
+    assert "AD-PREGNANCY" not in not_pregnant.rules_stopped
     assert "RF-DVT" not in not_pregnant.rules_stopped
     assert not_pregnant.changes == {"pregnant": (True, False)}
     no_swelling = what_if(triager, case, [("leg_swelling", False)])
@@ -537,7 +539,9 @@ def test_what_if_on_the_command_line(tmp_path):
     assert level_row.index("urgent") < level_row.index("emergency")
     started = next(line for line in out.splitlines() if line.startswith("Rules that started firing:"))
     assert "RF-PE" in started and "RF-BREATHLESS" in started and "LV-EMERGENCY" in started
-    assert "Rules that stopped firing: none" in out
+    # The same-day referral gives way to emergency services.
+    stopped = next(line for line in out.splitlines() if line.startswith("Rules that stopped firing:"))
+    assert "AD-SEE-URGENT" in stopped and "AD-SEE-EMERGENCY" in started
 
 
 def test_what_if_json(tmp_path):

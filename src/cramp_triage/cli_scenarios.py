@@ -212,8 +212,9 @@ def _print_what_if(outcome: Any) -> None:
         mark = "" if left == right else " *"
         table.add_row(label + mark, escape(left), escape(right))
     console.print(table)
-    console.print(f"Rules that stopped firing: {escape(', '.join(outcome.rules_stopped) or 'none')}")
-    console.print(f"Rules that started firing: {escape(', '.join(outcome.rules_started) or 'none')}")
+    # soft_wrap: one line each, so the lists can be read (and grepped) whole.
+    console.print(f"Rules that stopped firing: {escape(', '.join(outcome.rules_stopped) or 'none')}", soft_wrap=True)
+    console.print(f"Rules that started firing: {escape(', '.join(outcome.rules_started) or 'none')}", soft_wrap=True)
     console.print(f"[dim]note: {escape(' '.join(outcome.case.teaching_note.split()))}[/]")
 
 

@@ -475,13 +475,18 @@ class WhatIf:
 
     @property
     def rules_stopped(self) -> list[str]:
-        after = {step.rule for step in self.after.trace}
-        return [step.rule for step in self.before.trace if step.rule not in after]
+        """Rules that fired as written but not after the change, in firing order, once each."""
+        return _fired_only_in(self.before, self.after)
 
     @property
     def rules_started(self) -> list[str]:
-        before = {step.rule for step in self.before.trace}
-        return [step.rule for step in self.after.trace if step.rule not in before]
+        return _fired_only_in(self.after, self.before)
+
+
+def _fired_only_in(result: TriageResult, other: TriageResult) -> list[str]:
+    # A rule can fire more than once (one firing per matching fact); list it once.
+    excluded = {step.rule for step in other.trace}
+    return list(dict.fromkeys(step.rule for step in result.trace if step.rule not in excluded))
 
 
 def what_if(triager: Any, case: Case, changes: Iterable[tuple[str, Any]]) -> WhatIf:
