@@ -120,6 +120,19 @@ def test_an_internal_failure_is_one_line_with_exit_code_3(monkeypatch: pytest.Mo
     assert result.stdout == ""
 
 
+def test_an_engine_error_is_one_line_with_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cramp_triage import EngineError
+    from cramp_triage.engine import Triager
+
+    def broken(self: Triager, intake: object) -> None:
+        raise EngineError("rule RF-DVT failed", rule="RF-DVT")
+
+    monkeypatch.setattr(Triager, "triage", broken)
+    result = run("check", "--duration", "2", "--json")
+    assert result.exit_code == EXIT_INTERNAL
+    assert result.stderr.strip() == "cramp-triage: error: rule RF-DVT failed"
+
+
 def test_version_names_library_and_rule_pack() -> None:
     result = run("--version")
     pack = RulePack.load(default_rules_path())

@@ -162,7 +162,7 @@ def test_unknown_cause_red_flag_and_referral(tmp_path, pack):
     path = write(tmp_path, "names", GOOD.replace("serious_include: [possible_dvt]", (
         "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]")))
     message = load_error(path, pack)
-    assert f"expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
+    assert "expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
            "allowed: possible_pe, breathless_or_chest_pain, possible_dvt," in message
     assert "expect.causes_exclude[1] (line 7): unknown cause 'stress' in rule pack cramp-triage-core; " \
            "allowed: idiopathic, dehydration_electrolytes," in message

@@ -54,10 +54,11 @@ class OneLineErrors(TyperGroup):
             print("cramp-triage: stopped", file=sys.stderr)
             code = 130
         except Exception as error:  # noqa: BLE001 - a bug must still end in one line
-            from .errors import CrampTriageError
+            # The one place our errors become exit codes: commands just let them rise.
+            from .errors import CrampTriageError, EngineError
 
-            user_error = isinstance(error, CrampTriageError)
-            kind = "error" if user_error else f"internal error ({type(error).__name__})"
+            user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
+            kind = "error" if isinstance(error, CrampTriageError) else f"internal error ({type(error).__name__})"
             print(f"cramp-triage: {kind}: {_one_line(str(error))}", file=sys.stderr)
             code = EXIT_BAD_INPUT if user_error else EXIT_INTERNAL
         if not isinstance(code, int):  # a command returned normally
@@ -117,14 +118,10 @@ RULES_OPTION: Any = typer.Option(
 
 
 def load_pack(rules: Optional[Path]) -> Any:
-    """The ``RulePack`` for ``--rules`` (or the shipped pack); a broken pack ends the command cleanly."""
-    from .errors import RulePackError
+    """The ``RulePack`` for ``--rules`` (or the shipped pack)."""
     from .rulepack import RulePack, default_rules_path
 
-    try:
-        return RulePack.load(rules if rules is not None else default_rules_path())
-    except RulePackError as error:
-        fail(str(error))
+    return RulePack.load(rules if rules is not None else default_rules_path())
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

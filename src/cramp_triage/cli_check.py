@@ -12,44 +12,26 @@ from typing import Any, Optional
 
 import typer
 
-from .cli_app import EXIT_INTERNAL, RULES_OPTION, app, fail
+from .cli_app import RULES_OPTION, app, fail
 from .cli_intake import with_intake_options
-from .errors import CrampTriageError, EngineError, IntakeError, RulePackError
 
 NO_INPUT_OPTION: Any = typer.Option(
     False, "--no-input", help="Never ask questions; unanswered means don't know. Implied when stdin is not a terminal.")
 
 
 def load_triager(rules: Optional[Path]) -> Any:
-    """The ``Triager`` for ``--rules`` (or the shipped pack); errors end the command cleanly."""
+    """The ``Triager`` for ``--rules`` (or the shipped pack)."""
     from .api import default_triager
     from .engine import Triager
 
-    try:
-        return Triager(rules) if rules is not None else default_triager()
-    except RulePackError as error:
-        fail(str(error))
-
-
-def run_triage(triager: Any, answers: dict[str, Any]) -> Any:
-    try:
-        return triager.triage(answers)
-    except IntakeError as error:
-        fail(str(error))
-    except EngineError as error:
-        fail(str(error), EXIT_INTERNAL)
-    except CrampTriageError as error:
-        fail(str(error))
+    return Triager(rules) if rules is not None else default_triager()
 
 
 def gather_answers(triager: Any, answers: dict[str, Any], no_input: bool) -> dict[str, Any]:
     """The answers given, or, with none given in a terminal, the answers of an interview."""
     if answers or no_input or not sys.stdin.isatty():
         return answers
-    try:
-        return interview(triager)
-    except RulePackError as error:
-        fail(str(error))
+    return interview(triager)
 
 
 def interview(triager: Any) -> dict[str, Any]:
@@ -103,7 +85,7 @@ def check(
     Exit codes: 0 a result was given; 2 bad input or usage; 3 internal error.
     """
     triager = load_triager(rules)
-    result = run_triage(triager, gather_answers(triager, answers, no_input))
+    result = triager.triage(gather_answers(triager, answers, no_input))
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:

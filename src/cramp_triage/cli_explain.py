@@ -13,10 +13,9 @@ from typing import Any, Optional
 
 import typer
 
-from .cli_app import RULES_OPTION, app, fail
-from .cli_check import NO_INPUT_OPTION, gather_answers, load_triager, run_triage
+from .cli_app import RULES_OPTION, app
+from .cli_check import NO_INPUT_OPTION, gather_answers, load_triager
 from .cli_intake import with_intake_options
-from .errors import RulePackError
 
 ASPECT_WORDS = {"level": "the level", "causes": "the causes", "see": "whom to see", "self_care": "self-care"}
 
@@ -27,7 +26,7 @@ def explanation(triager: Any, answers: dict[str, Any]) -> dict[str, Any]:
     from .relevance import Relevance
 
     pack = triager.pack
-    result = run_triage(triager, answers)
+    result = triager.triage(answers)
     steps = []
     for step in result.trace:
         rule = pack.rule_by_id[step.rule]
@@ -37,10 +36,7 @@ def explanation(triager: Any, answers: dict[str, Any]) -> dict[str, Any]:
         steps.append({"rule": rule.id, "title": rule.title, "layer": rule.layer, "file": pack.file_of(rule.id),
                       "matched": step.matched, "concluded": step.concluded, "explanation": rule.explanation,
                       "encodes": rule.encodes, "sources": sources})
-    try:
-        asks = {q.field: q.ask for q in load_questions(questions_path(pack.path))}
-    except RulePackError as error:
-        fail(str(error))
+    asks = {q.field: q.ask for q in load_questions(questions_path(pack.path))}
     relevance = Relevance(triager)
     known = result_answers(answers)
     unknown = []

@@ -13,8 +13,7 @@ from typing import Any, Optional
 
 import typer
 
-from .cli_app import fail
-from .errors import CrampTriageError, IntakeError
+from .errors import IntakeError
 from .intake import Intake, Location, parse_intake_json
 
 # Short names people expect (`--duration 5`, `--location calf`, `--medication X`) as well as the
@@ -66,11 +65,7 @@ def with_intake_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(**kwargs: Any) -> Any:
         input_file = kwargs.pop("input_file")
         options = {name: kwargs.pop(name) for name in fields}
-        try:
-            answers = merge_answers(input_file, options)
-        except CrampTriageError as error:
-            fail(str(error))
-        return command(answers=answers, **kwargs)
+        return command(answers=merge_answers(input_file, options), **kwargs)
 
     params = own + [INPUT_OPTION] + [_option(name) for name in fields]
     wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

@@ -13,9 +13,8 @@ from typing import Any, Optional
 
 import typer
 
-from .cli_app import EXIT_FINDINGS, EXIT_INTERNAL, fail, scenarios_app
+from .cli_app import EXIT_FINDINGS, fail, scenarios_app
 from .cli_check import RULES_OPTION, load_triager
-from .errors import CrampTriageError, EngineError, IntakeError
 
 PATHS_ARGUMENT = typer.Argument(..., help="Scenario files, or folders searched for *.scenario.yaml.",
                                 show_default=False, metavar="PATH")
@@ -25,19 +24,13 @@ def _load(paths: list[Path], rules: Optional[Path]) -> tuple[Any, list[Any]]:
     from .scenarios import load_cases
 
     triager = load_triager(rules)
-    try:
-        return triager, load_cases(paths, triager.pack)
-    except CrampTriageError as error:
-        fail(str(error))
+    return triager, load_cases(paths, triager.pack)
 
 
 def _run_all(triager: Any, cases: list[Any]) -> list[Any]:
     from .scenarios import run_case
 
-    try:
-        return [run_case(triager, case) for case in cases]
-    except EngineError as error:
-        fail(str(error), EXIT_INTERNAL)
+    return [run_case(triager, case) for case in cases]
 
 
 def _echo(text: str = "") -> None:
@@ -146,15 +139,7 @@ def what_if_command(
 
     triager, cases = _load([file], rules)
     case = _pick(cases, case_name)
-    try:
-        changes = [parse_change(text) for text in change]
-        outcome = what_if(triager, case, changes)
-    except IntakeError as error:
-        fail(str(error))
-    except EngineError as error:
-        fail(str(error), EXIT_INTERNAL)
-    except CrampTriageError as error:
-        fail(str(error))
+    outcome = what_if(triager, case, [parse_change(text) for text in change])
     if json_output:
         changes = {name: {"before": before, "after": after} for name, (before, after) in outcome.changes.items()}
         _echo(json.dumps({"case": case.id, "changes": changes,

@@ -8,8 +8,7 @@ from typing import Optional
 
 import typer
 
-from .cli_app import EXIT_FINDINGS, EXIT_INTERNAL, fail, rules_app
-from .errors import CrampTriageError, RulePackError
+from .cli_app import EXIT_FINDINGS, rules_app
 
 
 @rules_app.command("verify")
@@ -23,14 +22,8 @@ def verify_command(
     from .rulepack import RulePack, default_rules_path
     from .verify import verify
 
-    try:
-        pack = RulePack.load(rules if rules is not None else default_rules_path())
-    except RulePackError as error:
-        fail(str(error))
-    try:
-        report = verify(pack, max_violations=max_shown)
-    except CrampTriageError as error:
-        fail(str(error), EXIT_INTERNAL)
+    pack = RulePack.load(rules if rules is not None else default_rules_path())
+    report = verify(pack, max_violations=max_shown)
     out = sys.stdout
     out.write(f"rule pack {report.pack}\n")
     out.write(f"discretised answer space: {report.space_size:,} intakes in {report.components} groups of fields\n")
