@@ -6,16 +6,7 @@ from typing import Any
 
 from .engine import Evaluation, Firing
 from .errors import EngineError, Problem
-from .result import (
-    Cause,
-    Level,
-    Referral,
-    RulePackInfo,
-    SelfCareStep,
-    SeriousFinding,
-    TraceStep,
-    TriageResult,
-)
+from .result import Level, TriageResult
 from .rulepack import RulePack
 
 
@@ -27,70 +18,58 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     level = max(levels, key=lambda item: item.rank)
     level_term = terms.levels[level]
 
+    # Plain data, validated once as a whole: pydantic-core builds the nested models faster than
+    # one constructor call per part.
     serious = [
-        SeriousFinding(
-            id=fact["name"],
-            label=terms.findings[fact["name"]].label,
-            level=Level(fact["level"]),
-            emergency=fact["level"] == Level.emergency.value,
-            rule=firing.rule,
-        )
+        {"id": fact["name"], "label": terms.findings[fact["name"]].label, "level": fact["level"],
+         "emergency": fact["level"] == Level.emergency.value, "rule": firing.rule}
         for fact, firing in evaluation.concluded("finding")
         if fact["kind"] == "red_flag"
     ]
-    serious.sort(key=lambda item: -item.level.rank)  # stable: firing order within a level
-
-    causes = [
-        Cause(
-            category=fact["name"],
-            type=terms.causes[fact["name"]].type,
-            label=terms.causes[fact["name"]].label,
-            explanation=terms.causes[fact["name"]].explanation,
-            evidence=_cause_evidence(pack, evaluation, fact["name"]),
-            rule=firing.rule,
-        )
-        for fact, firing in evaluation.concluded("cause")
-    ]
+    serious.sort(key=lambda item: -Level(item["level"]).rank)  # stable: firing order within a level
+    causes = []
+    for fact, firing in evaluation.concluded("cause"):
+        term = terms.causes[fact["name"]]
+        causes.append({"category": fact["name"], "type": term.type, "label": term.label,
+                       "explanation": term.explanation, "evidence": _cause_evidence(pack, evaluation, fact["name"]),
+                       "rule": firing.rule})
     see = [
-        Referral(id=fact["name"], who=terms.see[fact["name"]].who, why=terms.see[fact["name"]].why, rule=firing.rule)
+        {"id": fact["name"], "who": terms.see[fact["name"]].who, "why": terms.see[fact["name"]].why, "rule": firing.rule}
         for fact, firing in evaluation.concluded("see")
     ]
     self_care = [
-        SelfCareStep(id=fact["name"], text=terms.self_care[fact["name"]].text, rule=firing.rule)
+        {"id": fact["name"], "text": terms.self_care[fact["name"]].text, "rule": firing.rule}
         for fact, firing in evaluation.concluded("self_care")
     ]
     rules = pack.rule_by_id
     trace = [
-        TraceStep(
-            rule=firing.rule,
-            title=(rule := rules[firing.rule]).title,
-            layer=rule.layer,
-            matched=[_public(fact) for fact in firing.matched],
-            concluded=[_public(fact) for fact in firing.concluded],
-            citations=rule.citations,
-        )
+        {"rule": firing.rule, "title": (rule := rules[firing.rule]).title, "layer": rule.layer,
+         "matched": [_public(fact) for fact in firing.matched],
+         "concluded": [_public(fact) for fact in firing.concluded], "citations": rule.citations}
         for firing in evaluation.firings
     ]
-    return TriageResult(
-        level=level,
-        level_label=level_term.label,
-        do_now=level_term.do_now,
-        if_worse=level_term.if_worse,
-        serious=serious,
-        causes=causes,
-        see=see,
-        self_care=self_care,
-        medications=evaluation.facts.medications,
-        unrecognised_medications=evaluation.facts.unrecognised_medications,
-        trace=trace,
-        disclaimer=pack.manifest.disclaimer,
-        rule_pack=RulePackInfo(name=pack.name, version=pack.version),
-    )
+    return TriageResult.model_validate({
+        "level": level,
+        "level_label": level_term.label,
+        "do_now": level_term.do_now,
+        "if_worse": level_term.if_worse,
+        "serious": serious,
+        "causes": causes,
+        "see": see,
+        "self_care": self_care,
+        "medications": evaluation.facts.medications,
+        "unrecognised_medications": evaluation.facts.unrecognised_medications,
+        "trace": trace,
+        "disclaimer": pack.manifest.disclaimer,
+        "rule_pack": {"name": pack.name, "version": pack.version},
+    })
 
 
 def _public(fact: dict[str, Any]) -> dict[str, Any]:
     """An engine fact as shown in the trace: ``fact`` names its kind (the engine's ``t``)."""
-    return {"fact": fact["t"], **{k: v for k, v in fact.items() if k != "t"}}
+    public = {"fact": fact["t"], **fact}
+    del public["t"]
+    return public
 
 
 def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[str]:
