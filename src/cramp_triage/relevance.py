@@ -18,18 +18,17 @@ matter, the safe side for an interview.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Pattern, Test
+from .answer_space import MEDICATIONS, known_values
+from .conditions import Pattern
 from .engine import Triager
-from .intake import Intake, Location
+from .intake import Intake
 from .result import Level
-from .rulepack import INTAKE_FIELD_KINDS, FactKey, Rule, RulePack
+from .rulepack import FactKey, Rule, RulePack
 
 ASPECTS = ("level", "causes", "see", "self_care")
-MEDICATIONS = "medications"
 # Above this many partner combinations a field is assumed to matter (the safe side: ask it).
 MAX_COMBINATIONS = 2000
 
@@ -63,7 +62,7 @@ class Relevance:
         for rule in self.pack.active_rules:
             for key in self.pack.produces(rule):
                 self._producers.setdefault(key, []).append(rule)
-        self.values = {field: self._candidate_values(field) for field in self.fields}
+        self.values = {field: known_values(self.pack, field) for field in self.fields}
         self.partners = {field: self._partners(field) for field in self.fields}
 
     @property
@@ -156,53 +155,6 @@ class Relevance:
                     else:
                         fields |= self._upstream(self.pack.matching_facts(pattern), seen)
         return fields
-
-    def _candidate_values(self, field: str) -> list[Any]:
-        if field == MEDICATIONS:
-            examples: dict[str, str] = {}  # one medicine per group the rules can tell apart
-            for medicine in self.pack.vocabulary.medicines:
-                examples.setdefault(self.pack.vocabulary.classes[medicine.drug_class].group, medicine.name)
-            return [[]] + [[name] for name in examples.values()]
-        kind = INTAKE_FIELD_KINDS[field]
-        if kind == "bool":
-            return [True, False]
-        if kind == "locations":
-            names = [location.value for location in Location]
-            return [list(c) for size in range(len(names) + 1) for c in itertools.combinations(names, size)]
-        return self._numbers(field)
-
-    def _numbers(self, field: str) -> list[float | int]:
-        integer = "int" in str(Intake.model_fields[field].annotation)
-        step = 1 if integer else 0.5
-        low, high = _bounds(field)
-        thresholds = sorted({float(v) for v in self._thresholds(field)})
-        if not thresholds:
-            return [low]
-        points = {thresholds[0] - step, thresholds[-1] + step, *thresholds}
-        points |= {(a + b) / 2 for a, b in zip(thresholds, thresholds[1:])}
-        clamped = sorted({min(max(p, low), high) for p in points})
-        return [int(p) if integer else p for p in clamped]
-
-    def _thresholds(self, field: str) -> Iterator[Any]:
-        for rule in self.pack.active_rules:
-            for pattern in rule.when:
-                for group in (pattern.negated or pattern).intake_groups():
-                    test = group.get(field)
-                    if isinstance(test, Test) and test.operator != "known":
-                        yield test.value
-                    elif test is not None and not isinstance(test, Test):
-                        yield test
-
-
-def _bounds(field: str) -> tuple[float, float]:
-    """The ``ge``/``le`` bounds the intake model puts on a number."""
-    low, high = 0.0, float("inf")
-    for constraint in Intake.model_fields[field].metadata:
-        if getattr(constraint, "ge", None) is not None:
-            low = float(constraint.ge)
-        if getattr(constraint, "le", None) is not None:
-            high = float(constraint.le)
-    return low, high
 
 
 def _product_size(choices: list[list[Any]]) -> int:

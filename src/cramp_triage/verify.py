@@ -1,16 +1,8 @@
 """Exhaustive verification of a rule pack over its discretised answer space.
 
-The space comes from the rules' own conditions, so a new rule is covered without editing this
-file:
-
-- a yes/no field a rule tests: yes, no and "don't know";
-- a number a rule compares: each threshold, a value either side of it, and "don't know";
-- ``locations``: "don't know" and every non-empty set of the places the rules name (plus one
-  place they do not name, if there is one);
-- ``medications``: none, one medicine for each medicine condition of the rules, all of those
-  together, and a name the vocabulary does not know.
-
-Fields no rule tests are left unanswered: no rule can tell their values apart.
+The space comes from the rules' own conditions (``answer_space``: each tested field takes the
+values the rules can tell apart, plus "don't know"), so a new rule is covered without editing
+this file. Fields no rule tests are left unanswered: no rule can tell their values apart.
 
 The full product of these values is far too large to run (about 10^11 intakes for the shipped
 pack), so it is pruned without losing a behaviour:
@@ -44,20 +36,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotated_types import Ge, Le
 
-from .conditions import Pattern, Test, fact_holds, intake_holds
+from .answer_space import MEDICATIONS, known_values
+from .conditions import Pattern, fact_holds, intake_holds
 from .engine import Triager
 from .errors import CrampTriageError
 from .facts import intake_facts
-from .intake import Intake, Location
+from .intake import Intake
 from .invariants import check_monotone, check_result, escalations
 from .reference import ReferenceEvaluator
 from .result import Level
-from .rulepack import INTAKE_FIELD_KINDS, LIST_FIELDS, Rule, RulePack
+from .rulepack import LIST_FIELDS, Rule, RulePack
 
-MEDICATIONS = "medications"
-UNKNOWN_MEDICINE = "an unlisted medicine"
 MAX_COMPONENT_GRID = 200_000
 
 Answers = dict[str, Any]
@@ -81,7 +71,6 @@ class Space:
 
 
 def discretise(pack: RulePack) -> Space:
-    tested: dict[str, list[Any]] = {}
     parent: dict[str, str] = {}
 
     def find(name: str) -> str:
@@ -95,13 +84,9 @@ def discretise(pack: RulePack) -> Space:
             find(name)
         for first, other in zip(fields, fields[1:]):
             parent[find(other)] = find(first)
-        for pattern in rule.when:
-            for group in pattern.intake_groups():
-                for name, test in group.items():
-                    tested.setdefault(name, []).append(test)
     domains: dict[str, list[Any]] = {}
     for name in sorted(parent):
-        domains[name] = _medication_domain(pack) if name == MEDICATIONS else _domain(name, tested[name])
+        domains[name] = [None, *known_values(pack, name)]
     groups: dict[str, list[str]] = {}
     for name in domains:
         groups.setdefault(find(name), []).append(name)
@@ -113,65 +98,6 @@ def _rule_fields(rule: Rule) -> list[str]:
     if any((p.negated or p).fact_kind == "medication" for p in rule.when):
         fields.append(MEDICATIONS)
     return list(dict.fromkeys(fields))
-
-
-def _domain(name: str, tests: list[Any]) -> list[Any]:
-    kind = INTAKE_FIELD_KINDS[name]
-    if kind == "bool":
-        return [None, True, False]
-    if kind == "locations":
-        named = {str(t.value if isinstance(t, Test) else t) for t in tests
-                 if not (isinstance(t, Test) and t.operator == "known")}
-        others = [loc.value for loc in Location if loc.value not in named]
-        places = sorted(named) + others[:1]
-        subsets = [list(c) for size in range(1, len(places) + 1) for c in itertools.combinations(places, size)]
-        return [None, *subsets]
-    if kind == "number":
-        return [None, *_number_points(name, tests)]
-    raise ValueError(f"cannot discretise field {name!r} of kind {kind}")
-
-
-def _number_points(name: str, tests: list[Any]) -> list[float | int]:
-    info = Intake.model_fields[name]
-    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), 0)
-    high = next((m.le for m in info.metadata if isinstance(m, Le)), math.inf)
-    whole = "int" in str(info.annotation) and "float" not in str(info.annotation)
-    thresholds = sorted({float(t.value) for t in tests
-                         if isinstance(t, Test) and t.operator != "known"} | {float(t) for t in tests
-                                                                               if not isinstance(t, Test)})
-    points: set[float] = set()
-    for index, t in enumerate(thresholds):
-        if whole:
-            points.update({math.floor(t) - 1, math.floor(t), math.ceil(t), math.ceil(t) + 1})
-            continue
-        gaps = [abs(t - other) / 2 for other in thresholds[:index] + thresholds[index + 1:]]
-        step = min([1.0, *gaps])
-        points.update({t - step, t, t + step})
-    if not points:
-        points.add(low)
-    kept = sorted(p for p in points if low <= p <= high)
-    return [int(p) if whole or float(p).is_integer() else p for p in kept]
-
-
-def _medication_domain(pack: RulePack) -> list[Any]:
-    chosen: list[str] = []
-    seen: set[frozenset[Any]] = set()
-    for rule in pack.active_rules:
-        for pattern in rule.when:
-            target = pattern.negated or pattern
-            if target.fact_kind != "medication":
-                continue
-            matching = frozenset(pack.matching_facts(target))
-            if matching in seen:
-                continue
-            seen.add(matching)
-            if not any(("medication", name) in matching for name in chosen):
-                chosen.append(sorted(name for _, name in matching)[0])
-    values: list[Any] = [None, *([name] for name in chosen)]
-    if len(chosen) > 1:
-        values.append(list(chosen))
-    values.append([UNKNOWN_MEDICINE])
-    return values
 
 
 # --- keys: what the rules can tell apart ---------------------------------------------------------
