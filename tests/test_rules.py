@@ -43,7 +43,9 @@ TABLE: tuple[Row, ...] = (
          {"duration_minutes": 10, "eases_with_movement": False},
          {"duration_minutes": 11})),
     Row("RF-LONG", {"duration_minutes": 11, "eases_with_movement": True},
-        ({"duration_minutes": 10, "eases_with_movement": True}, {"eases_with_movement": True})),
+        ({"duration_minutes": 10, "eases_with_movement": True}, {"eases_with_movement": True},
+         # not easing is the urgent flag's case, listed once
+         {"duration_minutes": 11, "eases_with_movement": False})),
     Row("RF-TOXIN", {"toxin_or_wound_exposure": True}, ({"toxin_or_wound_exposure": False},)),
     Row("RF-WEAKNESS", {"muscle_weakness": True}, ({"muscle_weakness": False}, {"numbness": True})),
     Row("RF-NUMBNESS", {"numbness": True}, ({"numbness": False}, {"muscle_weakness": True})),
