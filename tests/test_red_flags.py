@@ -67,6 +67,9 @@ def test_red_flag_overrides_a_benign_picture(name, answers, finding, level):
     steps = {step.id for step in result.self_care}
     if level.rank >= Level.urgent.rank:
         assert steps == set(), "no self-care when the answer is urgent"
+    elif finding in ("muscle_weakness", "numbness"):
+        # standing on the edge of a step with weak or numb legs risks a fall
+        assert "calf_stretch" not in steps and "fluids" in steps
     else:
         assert "calf_stretch" in steps
 
