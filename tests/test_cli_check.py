@@ -50,7 +50,7 @@ def test_text_puts_the_level_first_and_ends_with_the_disclaimer() -> None:
     flat = " ".join(result.stdout.split())
     assert answer.do_now.split(".")[0] in flat
     assert " ".join(answer.disclaimer.split()) in flat
-    assert flat.index("If it gets worse") < flat.index("Likely causes") < flat.index(" ".join(answer.disclaimer.split()))
+    assert flat.index("If it gets worse") < flat.index("Possible causes") < flat.index(" ".join(answer.disclaimer.split()))
 
 
 def test_wrapped_list_items_keep_a_hanging_indent() -> None:

@@ -8,8 +8,16 @@ Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 """
 
 from .api import default_triager, triage, triage_many
-from .engine import Evaluation, Triager
-from .errors import CrampTriageError, EngineError, IntakeError, Problem, RulePackError
+from .engine import Evaluation, Firing, Triager
+from .errors import (
+    BatchInputError,
+    CrampTriageError,
+    EngineError,
+    IntakeError,
+    Problem,
+    RulePackError,
+    ScenarioError,
+)
 from .intake import Intake, Location, parse_intake, parse_intake_json
 from .medications import MedicationMatch
 from .result import (
@@ -27,8 +35,8 @@ from .rulepack import RulePack, default_rules_path
 
 
 def __getattr__(name: str) -> str:
-    # __version__ is read from the installed metadata only when asked for: importing
-    # importlib.metadata costs more at start-up than the rest of the CLI's own code.
+    # __version__ is read from the installed metadata only when asked for: the look-up scans
+    # the installed distributions, work no triage needs.
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -40,11 +48,13 @@ def __getattr__(name: str) -> str:
 
 
 __all__ = [
+    "BatchInputError",
     "Cause",
     "Citation",
     "CrampTriageError",
     "EngineError",
     "Evaluation",
+    "Firing",
     "Intake",
     "IntakeError",
     "Level",
@@ -55,6 +65,7 @@ __all__ = [
     "RulePack",
     "RulePackError",
     "RulePackInfo",
+    "ScenarioError",
     "SelfCareStep",
     "SeriousFinding",
     "TraceStep",

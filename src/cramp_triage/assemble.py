@@ -12,10 +12,9 @@ from .rulepack import RulePack
 
 def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     terms = pack.terms
-    levels = [Level(fact["name"]) for fact, _ in evaluation.concluded("level")]
-    if not levels:
+    level = Level.highest(fact["name"] for fact, _ in evaluation.concluded("level"))
+    if level is None:
         raise EngineError("the rule pack concluded no level", [Problem(pack.name, "add a rule that always sets a level")])
-    level = max(levels, key=lambda item: item.rank)
     level_term = terms.levels[level]
 
     # Plain data, validated once as a whole: pydantic-core builds the nested models faster than

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Optional
 
-from .errors import CrampTriageError, IntakeError, Problem
+from .errors import BatchInputError, CrampTriageError, IntakeError, Problem
 
 FORMATS = ("jsonl", "csv")
 LIST_SEPARATOR = ";"
@@ -57,10 +57,6 @@ class BatchSummary:
     def __str__(self) -> str:
         return (f"{self.lines} lines: {self.triaged} triaged, {self.rejected} rejected, "
                 f"{self.seconds:.2f} s, {self.rate:,.0f} lines/s")
-
-
-class BatchInputError(CrampTriageError):
-    """The input as a whole cannot be read (unknown format, bad CSV header): nothing was triaged."""
 
 
 def default_workers() -> int:

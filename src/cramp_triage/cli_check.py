@@ -79,7 +79,7 @@ def check(
     """Triage leg cramps: answers as options, a JSON intake (--input), or a short interview.
 
     In a terminal with no answers given, check asks one question at a time (on stderr).
-    The result gives the level first, what to do now and if it gets worse, likely causes,
+    The result gives the level first, what to do now and if it gets worse, possible causes,
     whom to see and self-care steps. Not a diagnosis.
 
     Exit codes: 0 a result was given; 2 bad input or usage; 3 internal error.

@@ -33,7 +33,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import durable_rules_engine
 from durable.engine import Host, MessageNotHandledException, MessageObservedException, Ruleset
@@ -43,6 +43,9 @@ from .errors import EngineError, Problem
 from .facts import Facts, intake_facts
 from .intake import Intake, parse_intake
 from .rulepack import RulePack, default_rules_path
+
+if TYPE_CHECKING:
+    from .result import TriageResult
 
 _SID = "0"
 DEFAULT_CACHE_SIZE = 1024  # distinct fact sets remembered; about 10 KiB each, so about 10 MiB when full
@@ -107,15 +110,8 @@ class _LeanRuleset(Ruleset):
     def assert_fact(self, fact: dict[str, Any]) -> Any:
         return self._handle_result(durable_rules_engine.assert_fact(self._handle, self.text(fact)), fact)
 
-    def assert_facts(self, facts: list[dict[str, Any]]) -> Any:
-        return self._handle_result(durable_rules_engine.assert_facts(self._handle, _encode(facts)), facts)
-
     def retract_fact(self, fact: dict[str, Any]) -> Any:
         return self._handle_result(durable_rules_engine.retract_fact(self._handle, self.text(fact)), fact)
-
-    def retract_facts(self, facts: list[dict[str, Any]]) -> Any:
-        text = "[" + ",".join(self.text(fact) for fact in facts) + "]"
-        return self._handle_result(durable_rules_engine.retract_facts(self._handle, text), facts)
 
     def run(self, facts_text: str, facts: list[dict[str, Any]]) -> Any:
         """Assert facts already encoded as a JSON array and run every action they set off."""
@@ -124,7 +120,8 @@ class _LeanRuleset(Ruleset):
 
     def run_retract(self, texts: list[str]) -> Any:
         """Retract facts (as JSON texts) in the order given, in one call, and run what that sets off."""
-        code, state_handle = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(texts) + "]")
+        # Every fact given was stored by this evaluation, so the result code is always "done".
+        _code, state_handle = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(texts) + "]")
         return self._drain(state_handle)
 
     def do_actions(self, state_handle: Any, complete: Any) -> None:
@@ -316,8 +313,8 @@ class Triager:
             cache.put(text, firings)
         return Evaluation(intake=intake, facts=facts, firings=_fresh(firings))
 
-    def triage(self, intake: Intake | dict[str, Any]) -> Any:
-        """Triage one intake; returns a ``TriageResult``."""
+    def triage(self, intake: Intake | dict[str, Any]) -> TriageResult:
+        """Triage one intake."""
         from .assemble import assemble  # local: keeps engine -> result shaping one-way
 
         return assemble(self.pack, self.evaluate(intake))
@@ -375,16 +372,12 @@ class Triager:
         try:
             state = ruleset.run(text, engine_facts)
         except (MessageNotHandledException, MessageObservedException) as error:
-            self._collecting = False
-            self._reset(ruleset)
             raise EngineError("the engine refused the intake", [Problem("engine", error.message)]) from None
         except Exception as error:  # noqa: BLE001 - any engine fault becomes our error
-            self._collecting = False
-            self._reset(ruleset)
             raise EngineError("the rule engine failed", [Problem("engine", str(error))]) from None
         finally:
             self._collecting = False
-        self._reset(ruleset)
+            self._reset(ruleset)
         if self._failure is not None:
             rule, error = self._failure
             raise EngineError(f"rule {rule} failed", [Problem(rule, f"{type(error).__name__}: {error}")], rule=rule)
@@ -398,10 +391,7 @@ class Triager:
         text = ruleset.text
         newest_first = [text(fact) for fact in reversed(self._stored)] + self._base_texts[::-1]
         self._stored, self._base_texts = [], []
-        try:
-            ruleset.run_retract(newest_first)
-        except (MessageNotHandledException, MessageObservedException):
-            pass
+        ruleset.run_retract(newest_first)
         if self._stray_firings:
             # Something fired while we cleaned up (it did nothing); make sure nothing is left.
             for fact in ruleset.get_facts(_SID):

@@ -57,6 +57,11 @@ class EngineError(CrampTriageError):
 
 
 @dataclass
+class BatchInputError(CrampTriageError):
+    """A batch input as a whole cannot be read (unknown format, bad CSV header): nothing was triaged."""
+
+
+@dataclass
 class ScenarioError(CrampTriageError):
     """A teaching scenario file is broken: the problems name the field and, where known, the line."""
 

@@ -13,6 +13,7 @@ from typing import Any
 from .conditions import fact_holds, intake_holds
 from .facts import intake_facts
 from .intake import Intake, parse_intake
+from .result import Level
 from .rulepack import LIST_FIELDS, Rule, RulePack
 
 
@@ -43,12 +44,8 @@ class ReferenceEvaluator:
                     if key not in concluded:
                         concluded.add(key)
                         facts.append(self.pack.fact_for(*key))
-        ranks = [self.pack.fact_for("level", name)["rank"] for kind, name in concluded if kind == "level"]
-        level = None
-        if ranks:
-            level = next(name for kind, name in concluded
-                         if kind == "level" and self.pack.fact_for("level", name)["rank"] == max(ranks))
-        return ReferenceOutcome(frozenset(fired), frozenset(concluded), level)
+        highest = Level.highest(name for kind, name in concluded if kind == "level")
+        return ReferenceOutcome(frozenset(fired), frozenset(concluded), highest.value if highest else None)
 
     @staticmethod
     def _holds(rule: Rule, answers: dict[str, Any], facts: list[dict[str, Any]]) -> bool:

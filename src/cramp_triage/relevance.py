@@ -77,7 +77,8 @@ class Relevance:
             evaluation = self.triager.evaluate(answers)
             concluded = {kind: frozenset(fact["name"] for fact, _ in evaluation.concluded(kind))
                          for kind in ("level", "cause", "see", "self_care")}
-            level = max(concluded["level"], key=lambda name: Level(name).rank, default="")
+            highest = Level.highest(concluded["level"])
+            level = highest.value if highest is not None else ""
             self._cache[key] = Outcome(level, concluded["cause"], concluded["see"], concluded["self_care"])
         return self._cache[key]
 

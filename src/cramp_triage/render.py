@@ -1,5 +1,5 @@
 """A ``TriageResult`` as text for a reader: the level first and prominent, what to do now, why,
-what to do if it gets worse, likely causes, whom to see, self-care, then the disclaimer.
+what to do if it gets worse, possible causes, whom to see, self-care, then the disclaimer.
 
 rich is imported here only, when something is shown. Colour follows the terminal and honours
 ``NO_COLOR``; lists wrap with a hanging indent so each item stays readable.
@@ -71,7 +71,7 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
         bullets(console, [Text(("EMERGENCY: " if f.emergency else "") + f.label) for f in result.serious])
     heading(console, "If it gets worse")
     console.print(indented(console, Text(result.if_worse)), soft_wrap=True)
-    heading(console, "Likely causes")
+    heading(console, "Possible causes")
     items = []
     for cause in result.causes:
         item = Text.assemble((cause.label, "bold"), f": {cause.explanation}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
@@ -21,6 +22,11 @@ class Level(str, Enum):
     @property
     def rank(self) -> int:
         return _RANKS[self]
+
+    @classmethod
+    def highest(cls, levels: Iterable[Level | str]) -> Level | None:
+        """The most urgent of ``levels`` (names or members); ``None`` when there are none."""
+        return max((cls(level) for level in levels), key=lambda level: level.rank, default=None)
 
 
 _RANKS = {level: rank for rank, level in enumerate(Level)}

@@ -156,7 +156,8 @@ FactKey = tuple[str, str]  # (kind, name), e.g. ("finding", "possible_dvt")
 
 
 class RulePack:
-    """A loaded, validated rule pack. Build one with ``RulePack.load(path)`` or ``default_pack()``."""
+    """A loaded, validated rule pack. Build one with ``RulePack.load(path)``;
+    ``RulePack.load(default_rules_path())`` is the shipped pack."""
 
     def __init__(self, path: Path, manifest: Manifest, terms: Terms, vocabulary: Vocabulary,
                  rules: list[Rule], files: dict[str, str]) -> None:
