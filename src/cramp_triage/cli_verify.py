@@ -8,22 +8,20 @@ from typing import Optional
 
 import typer
 
-from .cli_app import EXIT_FINDINGS, rules_app
+from .cli_app import EXIT_FINDINGS, RULES_OPTION, load_pack, rules_app
 
 
 @rules_app.command("verify")
 def verify_command(
-    rules: Optional[Path] = typer.Option(None, "--rules", help="Verify the rule pack in this folder instead of the shipped one."),
+    rules: Optional[Path] = RULES_OPTION,
     max_shown: int = typer.Option(20, "--max-violations", min=1, help="Stop collecting counter-examples after this many."),
 ) -> None:
     """Run every answer combination the rules can tell apart through the engine and the reference
     evaluator; check the safety invariants and monotone escalation. Exit 1 on any violation,
     printing each counter-example as a ready-to-run intake (cramp-triage check --input FILE)."""
-    from .rulepack import RulePack, default_rules_path
     from .verify import verify
 
-    pack = RulePack.load(rules if rules is not None else default_rules_path())
-    report = verify(pack, max_violations=max_shown)
+    report = verify(load_pack(rules), max_violations=max_shown)
     out = sys.stdout
     out.write(f"rule pack {report.pack}\n")
     out.write(f"discretised answer space: {report.space_size:,} intakes in {report.components} groups of fields\n")
