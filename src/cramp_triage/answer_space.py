@@ -22,7 +22,7 @@ from typing import Any
 from annotated_types import Ge, Le
 
 from .conditions import Test
-from .intake import Intake, Location
+from .intake import Intake, Location, answer_type
 from .rulepack import INTAKE_FIELD_KINDS, RulePack
 
 MEDICATIONS = "medications"
@@ -63,7 +63,7 @@ def _numbers(field: str, tests: list[Any]) -> list[float | int]:
     info = Intake.model_fields[field]
     low = next((m.ge for m in info.metadata if isinstance(m, Ge)), 0)
     high = next((m.le for m in info.metadata if isinstance(m, Le)), math.inf)
-    whole = "int" in str(info.annotation) and "float" not in str(info.annotation)
+    whole = answer_type(field) is int
     thresholds = sorted({float(t.value) for t in tests if isinstance(t, Test) and t.operator != "known"}
                         | {float(t) for t in tests if not isinstance(t, Test)})
     points: set[float] = set()

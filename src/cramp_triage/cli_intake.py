@@ -14,7 +14,7 @@ from typing import Any, Optional
 import typer
 
 from .errors import IntakeError
-from .intake import Intake, Location, parse_intake_json
+from .intake import Intake, answer_type, is_list_field, parse_intake_json
 
 # Short names people expect (`--duration 5`, `--location calf`, `--medication X`) as well as the
 # field names.
@@ -31,19 +31,16 @@ def _option(name: str) -> inspect.Parameter:
     flag = "--" + name.replace("_", "-")
     names = [flag, *_EXTRA_NAMES.get(name, [])]
     help_text = info.description or ""
+    kind = answer_type(name)
     annotation: Any
-    if name == "locations":
-        annotation, default = Optional[list[Location]], typer.Option(None, *names, help=help_text + " Repeatable.")
-    elif name == "medications":
-        annotation, default = Optional[list[str]], typer.Option(None, *names, help=help_text + " Repeatable.")
-    elif name == "duration_minutes":
-        annotation, default = Optional[float], typer.Option(None, *names, help=help_text)
-    elif name == "cramps_per_week":
-        annotation, default = Optional[int], typer.Option(None, *names, help=help_text)
-    else:
+    if is_list_field(name):
+        annotation, default = Optional[list[kind]], typer.Option(None, *names, help=help_text + " Repeatable.")
+    elif kind is bool:
         negative = "--no-" + name.replace("_", "-")
         annotation = Optional[bool]
         default = typer.Option(None, f"{flag}/{negative}", help=help_text + " Leave out if not known.")
+    else:
+        annotation, default = Optional[kind], typer.Option(None, *names, help=help_text)
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
 
 

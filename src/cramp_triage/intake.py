@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -97,6 +97,23 @@ class Intake(BaseModel):
     def answered(self) -> dict[str, Any]:
         """The known answers only, as plain JSON values."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+def answer_type(field: str) -> type:
+    """The type of one answer to ``field`` (of each item, for a list): bool, int, float,
+    Location or str. Everything that reads the intake's shape (CLI options, rule checks, the
+    answers to try) asks here rather than repeating the field list."""
+    (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
+    if get_origin(inner) is list:
+        (inner,) = get_args(inner)
+    if get_origin(inner) is Annotated:
+        inner = get_args(inner)[0]
+    return inner
+
+
+def is_list_field(field: str) -> bool:
+    (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
+    return get_origin(inner) is list
 
 
 def _problems(error: ValidationError) -> list[Problem]:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .engine import Triager
 from .errors import IntakeError, Problem, RulePackError
-from .intake import Intake, Location, parse_intake
+from .intake import Intake, Location, answer_type, parse_intake
 from .relevance import ASPECTS, MEDICATIONS, Relevance, fields_read
 from .result import Level
 from .rulepack import INTAKE_FIELD_KINDS, LAYERS, default_rules_path
@@ -151,7 +151,7 @@ def parse_answer(question: Question, text: str) -> Any:
             value = float(reply)
         except ValueError:
             raise ValueError("please type a number, or ? if you don't know") from None
-        if question.field in INTAKE_FIELD_KINDS and "int" in str(Intake.model_fields[question.field].annotation):
+        if question.field in INTAKE_FIELD_KINDS and answer_type(question.field) is int:
             if not value.is_integer():
                 raise ValueError("please type a whole number, or ? if you don't know")
             value = int(value)

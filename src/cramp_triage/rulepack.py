@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .conditions import FACT_KINDS, FieldTests, Pattern, Scalar, Test, selector_attributes
 from .errors import Problem, RulePackError
-from .intake import Intake, Location
+from .intake import Intake, Location, answer_type
 from .medications import Vocabulary
 from .result import Citation, Level
 from .yamlfile import read_yaml
@@ -370,12 +370,12 @@ def _intake_problems(group: FieldTests) -> Iterator[str]:
 
 
 def _field_kind(name: str) -> str:
-    annotation = str(Intake.model_fields[name].annotation)
-    if "bool" in annotation:
+    kind = answer_type(name)
+    if kind is bool:
         return "bool"
-    if "Location" in annotation:
+    if kind is Location:
         return "locations"
-    if "float" in annotation or "int" in annotation:
+    if kind in (int, float):
         return "number"
     return "other"
 
