@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .engine import Triager
 from .errors import IntakeError, Problem, RulePackError
 from .intake import Intake, Location, answer_type, parse_intake
-from .relevance import ASPECTS, MEDICATIONS, Relevance, fields_read
+from .relevance import MEDICATIONS, Relevance, fields_read
 from .result import Level
 from .rulepack import INTAKE_FIELD_KINDS, LAYERS, default_rules_path
 from .yamlfile import read_yaml
@@ -119,11 +119,12 @@ class Interview:
     def next_question(self, answers: dict[str, Any], settled: set[str]) -> Question | None:
         """The first question, in order, whose answer could still change the outcome; ``None``
         when there is none (or the level is already the most urgent)."""
-        aspects = ("level",) if self.level(answers) == list(Level)[-1].value else ASPECTS
+        if self.level(answers) == list(Level)[-1].value:
+            return None  # nothing can raise the most urgent level, and nothing else matters then
         for question in self.questions:
             if question.field in answers or question.field in settled:
                 continue
-            if self.relevance.could_change(question.field, answers, aspects):
+            if self.relevance.could_change(question.field, answers):
                 return question
         return None
 

@@ -74,9 +74,6 @@ class Vocabulary(BaseModel):
                 self._index[key] = medicine
         return self
 
-    def groups(self) -> set[str]:
-        return {drug_class.group for drug_class in self.classes.values()}
-
     def match(self, text: str) -> list[MedicationMatch]:
         """Every known medicine named in ``text`` (a combination can name two); empty if none."""
         index = self._index

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .engine import Triager
-from .errors import CrampTriageError
+from .errors import CrampTriageError, Problem
 from .invariants import check_result
 from .rulepack import INTAKE_FIELD_KINDS, Rule, RulePack
 
@@ -198,7 +198,8 @@ def run_mutation(pack: RulePack, checks: Sequence[tuple[str, Check]],
         for label, check in checks:
             failures = check(original)
             if failures:
-                raise CrampTriageError(f"{label} fail on the unmutated pack", [])
+                raise CrampTriageError(f"{label} fail on the unmutated pack",
+                                       [Problem(label, str(failure)) for failure in failures])
     report = MutationReport(labels=tuple(label for label, _ in checks))
     for mutant in mutants(pack, kinds):
         report.outcomes.append(MutantOutcome(mutant, _killer(mutant, checks)))

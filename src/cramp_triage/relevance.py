@@ -58,10 +58,6 @@ class Relevance:
         self.triager = triager
         self.pack: RulePack = triager.pack
         self._cache: dict[str, Outcome] = {}
-        self._producers: dict[FactKey, list[Rule]] = {}
-        for rule in self.pack.active_rules:
-            for key in self.pack.produces(rule):
-                self._producers.setdefault(key, []).append(rule)
         self.values = {field: known_values(self.pack, field) for field in self.fields}
         self.partners = {field: self._partners(field) for field in self.fields}
 
@@ -144,7 +140,7 @@ class Relevance:
         seen = set() if seen is None else seen
         fields: set[str] = set()
         for key in keys:
-            for rule in self._producers.get(key, []):
+            for rule in self.pack.producers.get(key, []):
                 if rule.id in seen:
                     continue
                 seen.add(rule.id)

@@ -237,14 +237,20 @@ class RulePack:
                     yield key, negated
 
     @cached_property
-    def strata(self) -> dict[str, int]:
-        """Rule id -> stratum: 0 for rules on answers alone, else 1 + the highest stratum of any
-        rule whose conclusions it reads. A rule that says ``not`` runs only after every rule that
-        could conclude what it negates."""
+    def producers(self) -> dict[FactKey, list[Rule]]:
+        """Fact (kind, name) -> the active rules that conclude it."""
         producers: dict[FactKey, list[Rule]] = {}
         for rule in self.active_rules:
             for key in self.produces(rule):
                 producers.setdefault(key, []).append(rule)
+        return producers
+
+    @cached_property
+    def strata(self) -> dict[str, int]:
+        """Rule id -> stratum: 0 for rules on answers alone, else 1 + the highest stratum of any
+        rule whose conclusions it reads. A rule that says ``not`` runs only after every rule that
+        could conclude what it negates."""
+        producers = self.producers
         strata: dict[str, int] = {}
         visiting: set[str] = set()
 
