@@ -92,7 +92,7 @@ def print_explanation(data: dict[str, Any]) -> None:
         sources = [s["title"] + (f", section '{s['section']}'" if s.get("section") else "") for s in step["sources"]]
         field("sources:", "; ".join(sources))
         if step["encodes"]:
-            field("encodes:", f"\u201c{step['encodes']}\u201d")
+            field("encodes:", step["encodes"])  # the passage in our words, not a quotation
     result = data["result"]
     out += ["", f"Result: {result['level_label']} ({result['level']}); causes: "
             + ", ".join(c["category"] for c in result["causes"])]
