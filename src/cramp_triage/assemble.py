@@ -100,11 +100,15 @@ def _evidence(pack: RulePack, firing: Firing) -> list[str]:
 
 
 def _answer_label(field: str, value: Any) -> str:
-    words = field.replace("_", " ")
+    return f"{field.replace('_', ' ')}: {answer_words(value)}"
+
+
+def answer_words(value: Any) -> str:
+    """One answer in plain words: yes/no for booleans, lists joined with commas."""
     if value is True:
-        return f"{words}: yes"
+        return "yes"
     if value is False:
-        return f"{words}: no"
+        return "no"
     if isinstance(value, list):
-        return f"{words}: {', '.join(map(str, value))}"
-    return f"{words}: {value}"
+        return ", ".join(map(str, value))
+    return str(value)

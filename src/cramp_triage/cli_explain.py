@@ -57,22 +57,14 @@ def result_answers(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fact_text(fact: dict[str, Any]) -> str:
+    from .assemble import answer_words
+
     if fact["fact"] == "intake":
-        answers = [f"{k} = {_value(v)}" for k, v in fact.items() if k != "fact"]
+        answers = [f"{k} = {answer_words(v)}" for k, v in fact.items() if k != "fact"]
         return "answers: " + (", ".join(answers) if answers else "(any)")
     extra = {k: v for k, v in fact.items() if k not in ("fact", "name")}
     details = f" ({', '.join(f'{k} {v}' for k, v in extra.items())})" if extra else ""
     return f"{fact['fact']} {fact['name']}{details}"
-
-
-def _value(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 def print_explanation(data: dict[str, Any]) -> None:

@@ -237,6 +237,11 @@ class RulePack:
                     yield key, negated
 
     @cached_property
+    def red_flags(self) -> list[str]:
+        """Names of the findings that are red flags."""
+        return [name for name, term in self.terms.findings.items() if term.kind == "red_flag"]
+
+    @cached_property
     def producers(self) -> dict[FactKey, list[Rule]]:
         """Fact (kind, name) -> the active rules that conclude it."""
         producers: dict[FactKey, list[Rule]] = {}

@@ -227,11 +227,10 @@ def _intake_problems(spec: ScenarioSpec, lines: _LineIndex) -> list[Problem]:
 
 def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: _LineIndex) -> list[Problem]:
     """Names in ``expect`` that the pack in use does not define."""
-    red_flags = [name for name, term in pack.terms.findings.items() if term.kind == "red_flag"]
     allowed = {
         "causes_include": list(pack.terms.causes),
         "causes_exclude": list(pack.terms.causes),
-        "serious_include": red_flags,
+        "serious_include": pack.red_flags,
         "see_include": list(pack.terms.see),
     }
     expects = [(("expect",), spec.expect)] if spec.expect is not None else []
@@ -527,11 +526,10 @@ def coverage(outcomes: Sequence[CaseResult], pack: RulePack) -> Coverage:
             fired_by.setdefault(rule, []).append(outcome.case.id)
     expects = [outcome.case.expect for outcome in outcomes]
     levels_checked = {getattr(e, key) for e in expects for key in ("level", "min_level", "max_level")}
-    red_flags = [name for name, term in pack.terms.findings.items() if term.kind == "red_flag"]
     universe = {
         "level": [level.value for level in Level],
         "causes_include": list(pack.terms.causes),
-        "serious_include": red_flags,
+        "serious_include": pack.red_flags,
         "see_include": list(pack.terms.see),
         "rules_fired_include": rules,
     }
