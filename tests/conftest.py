@@ -18,6 +18,19 @@ def triager(pack: RulePack) -> Triager:
     return Triager(pack)
 
 
+def fail_on_conclusion(triager: Triager, name: str):
+    """A stand-in for ``Triager._assert`` that raises when a rule concludes ``name``: a rule
+    action failing inside durable-rules. Returns it with the original, to put back."""
+    original = triager._assert
+
+    def broken(c, fact):
+        if fact.get("name") == name:
+            raise RuntimeError("boom")
+        original(c, fact)
+
+    return broken, original
+
+
 @pytest.fixture(scope="session")
 def reference(pack: RulePack) -> ReferenceEvaluator:
     return ReferenceEvaluator(pack)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import fail_on_conclusion
 
 from cramp_triage import EngineError, Intake, Level, Triager
 from cramp_triage.compile import RULESET, SALIENCE
@@ -57,13 +58,7 @@ def test_repeated_evaluations_give_the_same_answer(triager):
 
 def test_a_failing_action_raises_engine_error_naming_the_rule_and_the_triager_recovers(pack, monkeypatch):
     triager = Triager(pack)
-    original = triager._assert
-
-    def broken(c, fact):
-        if fact.get("name") == "possible_dvt":
-            raise RuntimeError("boom")
-        original(c, fact)
-
+    broken, original = fail_on_conclusion(triager, "possible_dvt")
     monkeypatch.setattr(triager, "_assert", broken)
     with pytest.raises(EngineError) as caught:
         triager.triage({"leg_swelling": True})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import fail_on_conclusion
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -115,13 +116,7 @@ def test_changing_a_result_does_not_change_the_next_one(pack):
 
 def test_a_failed_evaluation_is_not_cached(pack, monkeypatch):
     triager = Triager(pack)
-    original = triager._assert
-
-    def broken(c, fact):
-        if fact.get("name") == "possible_dvt":
-            raise RuntimeError("boom")
-        original(c, fact)
-
+    broken, original = fail_on_conclusion(triager, "possible_dvt")
     monkeypatch.setattr(triager, "_assert", broken)
     with pytest.raises(EngineError):
         triager.triage({"leg_swelling": True})
