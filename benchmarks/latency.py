@@ -35,7 +35,7 @@ from plain_floor import PlainFloor  # noqa: E402
 
 from cramp_triage import RulePack, Triager, default_rules_path  # noqa: E402
 from cramp_triage.assemble import assemble  # noqa: E402
-from cramp_triage.reference import ReferenceEvaluator  # noqa: E402
+from cramp_triage.tools.reference import ReferenceEvaluator  # noqa: E402
 
 TARGETS = {"uncached_vs_floor": 10.0, "cached_vs_floor": 1.5, "naive_vs_uncached": 2.0}
 

@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from cramp_triage import RulePack, default_rules_path  # noqa: E402
-from cramp_triage.mutation import firing_check, invariant_check, run_mutation, scenario_check  # noqa: E402
-from cramp_triage.verify import discretise, sweep  # noqa: E402
+from cramp_triage.tools.mutation import firing_check, invariant_check, run_mutation, scenario_check  # noqa: E402
+from cramp_triage.tools.verify import discretise, sweep  # noqa: E402
 from test_mutation import table_cases  # noqa: E402
 
 

@@ -18,12 +18,12 @@ from typing import Any
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
 from cramp_triage.assemble import assemble
-from cramp_triage.compile import GATE_PREFIX, RULESET, STAGE, compile_pack
-from cramp_triage.engine import Evaluation, Firing
+from cramp_triage.engine.compile import GATE_PREFIX, RULESET, STAGE, compile_pack
+from cramp_triage.facts import Evaluation, Firing
 from cramp_triage.facts import intake_facts
 from cramp_triage.intake import parse_intake
 from cramp_triage.result import TriageResult
-from cramp_triage.rulepack import RulePack
+from cramp_triage.pack import RulePack
 
 
 class _NoTimerHost(Host):
@@ -57,7 +57,7 @@ class NaiveTriager:
     def _action_for(self, name: str) -> Any:
         if name.startswith(GATE_PREFIX):
             stage = self.compiled.gates[name]
-            return lambda c: _assert(c, {"t": STAGE, "n": stage})
+            return lambda c: _assert(c, {"fact": STAGE, "n": stage})
         compiled = self.compiled.rules.get(name)
         if compiled is None:
             return lambda c: None
@@ -65,15 +65,15 @@ class NaiveTriager:
         def action(c: Any) -> None:
             matched = []
             for fact in c._m.values():
-                if fact.get("t") == STAGE:
+                if fact.get("fact") == STAGE:
                     continue
                 fact = {k: v for k, v in fact.items() if k != "sid"}
-                if fact.get("t") == "intake":
-                    fact = {k: v for k, v in fact.items() if k == "t" or k in compiled.tested_fields}
+                if fact.get("fact") == "intake":
+                    fact = {k: v for k, v in fact.items() if k == "fact" or k in compiled.tested_fields}
                 matched.append(fact)
             new = []
             for conclusion in compiled.conclusions:
-                key = (conclusion["t"], conclusion["name"])
+                key = (conclusion["fact"], conclusion["name"])
                 if key not in self._known:
                     self._known.add(key)
                     new.append(dict(conclusion))

@@ -1,5 +1,5 @@
 """A second, tighter floor: the same plain-Python reading of the pack as
-``cramp_triage.reference.ReferenceEvaluator`` (same stratum order, same condition semantics,
+``cramp_triage.tools.reference.ReferenceEvaluator`` (same stratum order, same condition semantics,
 checked to agree with it on every intake of the run), with each rule's conditions turned into
 small closures once instead of re-reading the pydantic rule models on every call.
 
@@ -13,11 +13,12 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from cramp_triage.conditions import Test, _same, selector_attributes
+from cramp_triage.pack.conditions import Test, _same, selector_attributes
 from cramp_triage.facts import intake_facts
 from cramp_triage.intake import parse_intake
-from cramp_triage.reference import ReferenceOutcome
-from cramp_triage.rulepack import LIST_FIELDS, RulePack
+from cramp_triage.tools.reference import ReferenceOutcome
+from cramp_triage.intake import LIST_FIELDS
+from cramp_triage.pack import RulePack
 
 Check = Callable[..., bool]
 _ORDER = {"gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
@@ -50,7 +51,7 @@ def _fact_test(kind: str, selector: Any) -> Check:
         keys = [(kind, name, value) for value in values]
         return lambda present, facts: any(key in present for key in keys)
     return lambda present, facts: any(
-        fact.get("t") == kind and all(fact.get(name) in values for name, values in attributes) for fact in facts)
+        fact.get("fact") == kind and all(fact.get(name) in values for name, values in attributes) for fact in facts)
 
 
 def _pattern(pattern: Any) -> Check:
@@ -69,9 +70,9 @@ def _pattern(pattern: Any) -> Check:
 
 
 def _index(present: set[tuple[str, str, Any]], fact: dict[str, Any]) -> None:
-    kind = fact["t"]
+    kind = fact["fact"]
     for name, value in fact.items():
-        if name != "t":
+        if name != "fact":
             present.add((kind, name, value))
 
 

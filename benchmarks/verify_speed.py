@@ -1,6 +1,6 @@
 """``verify`` over the whole answer space of the shipped pack: seconds and intakes per second.
 
-Skipped, with a note, when ``cramp_triage.verify`` is not there. Each checked intake runs
+Skipped, with a note, when ``cramp_triage.tools.verify`` is not there. Each checked intake runs
 through the engine (uncached) and the reference, plus the invariant checks.
 
     python benchmarks/verify_speed.py [--json]
@@ -21,7 +21,7 @@ from common import machine  # noqa: E402
 
 def measure() -> dict:
     try:
-        from cramp_triage.verify import verify
+        from cramp_triage.tools.verify import verify
     except ImportError:
         return {"benchmark": "verify", "skipped": "cramp_triage.verify is not there"}
     from cramp_triage import RulePack, default_rules_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cramp_triage import RulePack, Triager, default_rules_path
-from cramp_triage.reference import ReferenceEvaluator
+from cramp_triage.tools.reference import ReferenceEvaluator
 
 
 @pytest.fixture(scope="session")
@@ -19,9 +19,9 @@ def triager(pack: RulePack) -> Triager:
 
 
 def fail_on_conclusion(triager: Triager, name: str):
-    """A stand-in for ``Triager._assert`` that raises when a rule concludes ``name``: a rule
+    """A stand-in for ``Engine._assert`` that raises when a rule concludes ``name``: a rule
     action failing inside durable-rules. Returns it with the original, to put back."""
-    original = triager._assert
+    original = triager._engine._assert
 
     def broken(c, fact):
         if fact.get("name") == name:

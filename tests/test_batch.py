@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cramp_triage import IntakeError, TriageResult, triage, triage_many
-from cramp_triage.batch import CHUNK_RECORDS, IN_FLIGHT_PER_WORKER, BatchInputError, run_batch
+from cramp_triage import BatchInputError
+from cramp_triage.batch.runner import CHUNK_RECORDS, IN_FLIGHT_PER_WORKER, run_batch
 from cramp_triage.cli import app
 
 GOOD = [

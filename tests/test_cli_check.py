@@ -12,8 +12,8 @@ import yaml
 from cli_helpers import assert_one_line_error, copy_pack, run
 
 from cramp_triage import RulePack, default_rules_path, triage
-from cramp_triage.cli_app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
-from cramp_triage.render import MAX_WIDTH, render_text
+from cramp_triage.cli.app import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from cramp_triage.cli.render import MAX_WIDTH, render_text
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "night-cramp.json"
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m")
@@ -108,7 +108,7 @@ def test_bad_json_intake_names_the_field(tmp_path: Path) -> None:
 
 
 def test_an_internal_failure_is_one_line_with_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cramp_triage.engine import Triager
+    from cramp_triage import Triager
 
     def broken(self: Triager, intake: object) -> None:
         raise RuntimeError("simulated bug")
@@ -122,7 +122,7 @@ def test_an_internal_failure_is_one_line_with_exit_code_3(monkeypatch: pytest.Mo
 
 def test_an_engine_error_is_one_line_with_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
     from cramp_triage import EngineError
-    from cramp_triage.engine import Triager
+    from cramp_triage import Triager
 
     def broken(self: Triager, intake: object) -> None:
         raise EngineError("rule RF-DVT failed", rule="RF-DVT")

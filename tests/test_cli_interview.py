@@ -13,7 +13,7 @@ import pytest
 
 from cramp_triage import Triager, triage
 from cramp_triage.interview import UNKNOWN, Interview, load_questions, parse_answer, questions_path
-from cramp_triage.rulepack import default_rules_path
+from cramp_triage.pack import default_rules_path
 
 QUESTIONS = {q.field: q for q in load_questions(questions_path(default_rules_path()))}
 CLI = [sys.executable, "-m", "cramp_triage.cli"]

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from cramp_triage import Triager, TriageResult, default_triager, triage
-from cramp_triage.compile import RULESET
-from cramp_triage.engine import _SID
 
 THREADS = 8
 CALLS_PER_THREAD = 300
@@ -93,7 +91,7 @@ def test_eight_threads_calling_triage_get_the_single_threaded_answers(pack):
     default_triager().clear_cache()
     _hammer(triage, work, intakes, expected)
     # nothing is left in the engine afterwards
-    assert default_triager()._engine().get_facts(RULESET, _SID) == []
+    assert default_triager()._engine.facts_left() == []
 
 
 def test_eight_threads_repeating_intakes_on_one_uncached_triager(pack):
@@ -102,7 +100,7 @@ def test_eight_threads_repeating_intakes_on_one_uncached_triager(pack):
     work = [[random.Random(i).randrange(len(intakes)) for _ in range(CALLS_PER_THREAD)] for i in range(THREADS)]
     with Triager(pack, cache_size=0) as shared:
         _hammer(shared.triage, work, intakes, expected)
-        assert shared._engine().get_facts(RULESET, _SID) == []
+        assert shared._engine.facts_left() == []
 
 
 def test_the_default_triager_is_built_once_even_when_first_used_from_many_threads(monkeypatch):

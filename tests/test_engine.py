@@ -8,8 +8,7 @@ import pytest
 from conftest import fail_on_conclusion
 
 from cramp_triage import EngineError, Intake, Level, Triager
-from cramp_triage.compile import RULESET, SALIENCE
-from cramp_triage.engine import _SID
+from cramp_triage.engine.compile import SALIENCE
 
 
 def test_creating_and_using_a_triager_starts_no_thread(pack):
@@ -22,7 +21,7 @@ def test_creating_and_using_a_triager_starts_no_thread(pack):
 def test_state_is_empty_after_each_evaluation(triager):
     for answers in ({"leg_swelling": True, "pregnant": True}, {"nerve_symptoms": True}, {}):
         triager.triage(answers)
-        assert triager._engine().get_facts(RULESET, _SID) == []
+        assert triager._engine.facts_left() == []
 
 
 def test_forward_chain_runs_in_layers(triager):
@@ -59,14 +58,14 @@ def test_repeated_evaluations_give_the_same_answer(triager):
 def test_a_failing_action_raises_engine_error_naming_the_rule_and_the_triager_recovers(pack, monkeypatch):
     triager = Triager(pack)
     broken, original = fail_on_conclusion(triager, "possible_dvt")
-    monkeypatch.setattr(triager, "_assert", broken)
+    monkeypatch.setattr(triager._engine, "_assert", broken)
     with pytest.raises(EngineError) as caught:
         triager.triage({"leg_swelling": True})
     assert caught.value.rule == "RF-DVT"
     assert "boom" in str(caught.value)
-    monkeypatch.setattr(triager, "_assert", original)
+    monkeypatch.setattr(triager._engine, "_assert", original)
     assert triager.triage({"leg_swelling": True}).level is Level.urgent
-    assert triager._engine().get_facts(RULESET, _SID) == []
+    assert triager._engine.facts_left() == []
 
 
 def test_many_triagers_can_live_side_by_side(pack):

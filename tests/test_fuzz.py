@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from cli_helpers import assert_one_line_error, copy_pack, run
 from cramp_triage import CrampTriageError, Intake, IntakeError, RulePack, RulePackError, parse_intake, parse_intake_json
-from cramp_triage.invariants import check_result
-from cramp_triage.yamlfile import MAX_YAML_BYTES
+from cramp_triage.tools.invariants import check_result
+from cramp_triage.files import MAX_YAML_BYTES
 
 FIELDS = sorted(Intake.model_fields)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -216,7 +216,7 @@ def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
     pack loader refuses such a condition before the engine sees it."""
     import yaml
 
-    from cramp_triage.yamlfile import read_yaml
+    from cramp_triage.files import read_yaml
 
     pack_dir = copy_pack(tmp_path)
     terms = read_yaml(pack_dir / "terms.yaml")

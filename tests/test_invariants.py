@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cramp_triage import Intake, Level, Location, Triager, triage
-from cramp_triage.invariants import DIRECTIONS, check_result, check_same, mentions_quinine
-from cramp_triage.render import render_text
+from cramp_triage.tools.invariants import DIRECTIONS, check_result, check_same, mentions_quinine
+from cramp_triage.cli.render import render_text
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 YES_NO = [name for name, direction in DIRECTIONS.items() if name not in
@@ -170,7 +170,7 @@ def test_the_serious_finding_checks_can_fail(triager, pack):
 
 
 def test_escalations_follow_each_direction():
-    from cramp_triage.invariants import escalations
+    from cramp_triage.tools.invariants import escalations
 
     assert escalations("numbness", None, [None, True, False]) == [True]
     assert escalations("numbness", True, [None, True, False]) == []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cramp_triage.mutation import FiringCase, firing_check, mutants, run_mutation, scenario_check
-from cramp_triage.rulepack import INTAKE_FIELD_KINDS
+from cramp_triage.tools.mutation import FiringCase, firing_check, mutants, run_mutation, scenario_check
+from cramp_triage.pack import INTAKE_FIELD_KINDS
 from test_rules import TABLE
 
 SCENARIOS = Path(__file__).parents[1] / "examples" / "scenarios"

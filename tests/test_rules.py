@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from cramp_triage import Triager
-from cramp_triage.reference import ReferenceEvaluator
+from cramp_triage.tools.reference import ReferenceEvaluator
 
 Answers = dict[str, Any]
 

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from cramp_triage import RulePack, Triager, default_rules_path
 from cramp_triage.cli import app
-from cramp_triage.reference import ReferenceEvaluator
-from cramp_triage.yamlfile import read_yaml
-from cramp_triage.verify import Keyer, discretise, representatives, sweep, verify
+from cramp_triage.tools.reference import ReferenceEvaluator
+from cramp_triage.files import read_yaml
+from cramp_triage.tools.verify import Keyer, discretise, representatives, sweep, verify
 
 
 def copy_pack(tmp_path: Path, name: str = "pack") -> Path:
@@ -213,7 +213,7 @@ def test_cli_verify_bad_pack_is_a_one_line_error(tmp_path):
 
 def _engine_with(monkeypatch, pack_dir: Path, change) -> Triager:
     """A Triager whose compiled ruleset is altered by ``change`` (CompiledPack -> CompiledPack)."""
-    import cramp_triage.engine as engine_module
+    import cramp_triage.triager as engine_module
 
     original = engine_module.compile_pack
     monkeypatch.setattr(engine_module, "compile_pack", lambda pack: change(original(pack)))
@@ -239,7 +239,7 @@ def test_verify_catches_a_negation_that_does_not_wait(tmp_path, monkeypatch):
 
 def test_verify_catches_a_not_pattern_placed_first(tmp_path, monkeypatch):
     """Field guide: a ``not`` pattern placed first in a rule never fires."""
-    import cramp_triage.compile as compile_module
+    import cramp_triage.engine.compile as compile_module
 
     original = compile_module._patterns
     monkeypatch.setattr(compile_module, "_patterns",

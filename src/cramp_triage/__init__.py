@@ -8,7 +8,6 @@ Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 """
 
 from .api import default_triager, triage, triage_many
-from .engine import Evaluation, Firing, Triager
 from .errors import (
     BatchInputError,
     CrampTriageError,
@@ -18,12 +17,14 @@ from .errors import (
     RulePackError,
     ScenarioError,
 )
+from .facts import Evaluation, Firing
 from .intake import Intake, Location, parse_intake, parse_intake_json
-from .medications import MedicationMatch
+from .pack import RulePack, default_rules_path
 from .result import (
     Cause,
     Citation,
     Level,
+    MedicationMatch,
     Referral,
     RulePackInfo,
     SelfCareStep,
@@ -31,7 +32,7 @@ from .result import (
     TraceStep,
     TriageResult,
 )
-from .rulepack import RulePack, default_rules_path
+from .triager import Triager
 
 
 def __getattr__(name: str) -> str:

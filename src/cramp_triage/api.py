@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .engine import Triager
+from .triager import Triager
 from .errors import CrampTriageError
 from .intake import Intake
 from .result import TriageResult

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Evaluation, Firing
+from .facts import Evaluation, Firing
 from .errors import EngineError, Problem
 from .result import Level, TriageResult
-from .rulepack import RulePack
+from .pack import RulePack
 
 
 def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
@@ -43,8 +43,7 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     rules = pack.rule_by_id
     trace = [
         {"rule": firing.rule, "title": (rule := rules[firing.rule]).title, "layer": rule.layer,
-         "matched": [_public(fact) for fact in firing.matched],
-         "concluded": [_public(fact) for fact in firing.concluded], "citations": rule.citations}
+         "matched": firing.matched, "concluded": firing.concluded, "citations": rule.citations}
         for firing in evaluation.firings
     ]
     return TriageResult.model_validate({
@@ -64,13 +63,6 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     })
 
 
-def _public(fact: dict[str, Any]) -> dict[str, Any]:
-    """An engine fact as shown in the trace: ``fact`` names its kind (the engine's ``t``)."""
-    public = {"fact": fact["t"], **fact}
-    del public["t"]
-    return public
-
-
 def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[str]:
     """Everything behind a cause: a rule fires once per matching finding, and only its first
     firing concludes the cause, so the evidence of every firing that reaches it is gathered."""
@@ -87,9 +79,9 @@ def _evidence(pack: RulePack, firing: Firing) -> list[str]:
     """Plain-language labels of what a firing matched."""
     labels: list[str] = []
     for fact in firing.matched:
-        kind = fact["t"]
+        kind = fact["fact"]
         if kind == "intake":
-            labels.extend(_answer_label(field, value) for field, value in fact.items() if field != "t")
+            labels.extend(_answer_label(field, value) for field, value in fact.items() if field != "fact")
         elif kind == "medication":
             labels.append(f"takes {fact['name']} ({pack.vocabulary.classes[fact['class']].label})")
         elif kind == "finding":

@@ -112,8 +112,12 @@ def answer_type(field: str) -> type:
 
 
 def is_list_field(field: str) -> bool:
+    """Does ``field`` take a list of answers (places, medicine names)? The one place that says so."""
     (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
     return get_origin(inner) is list
+
+
+LIST_FIELDS = frozenset(name for name in Intake.model_fields if is_list_field(name))
 
 
 def _problems(error: ValidationError) -> list[Problem]:

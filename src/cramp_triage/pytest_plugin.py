@@ -35,7 +35,7 @@ def _triager(config: pytest.Config) -> Any:
     """One ``Triager`` per test session, for the pack chosen with ``--scenario-rules``."""
     if _TRIAGER not in config.stash:
         from .api import default_triager
-        from .engine import Triager
+        from .triager import Triager
 
         rules = config.getoption("--scenario-rules")
         config.stash[_TRIAGER] = Triager(rules) if rules else default_triager()

@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .medications import MedicationMatch
 
 
 class Level(str, Enum):
@@ -39,6 +38,19 @@ class _Frozen(BaseModel):
 class Citation(_Frozen):
     source: str = Field(description="Short source name from the pack manifest, e.g. 'NHS-DVT' or 'article'.")
     section: str | None = Field(default=None, description="Article section heading, where the source is the article.")
+
+
+class MedicationMatch(BaseModel):
+    """A medicine recognised in the intake."""
+
+    model_config = ConfigDict(frozen=True)
+
+    given: str = Field(description="The text as given.")
+    name: str = Field(description="Generic name.")
+    drug_class: str = Field(description="Class id in the vocabulary, e.g. 'statin'.")
+    group: str
+    label: str
+    atc: str | None
 
 
 class SeriousFinding(_Frozen):

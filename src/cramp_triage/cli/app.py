@@ -1,0 +1,130 @@
+"""The typer apps that command modules attach to, and the one way the CLI reports errors.
+
+Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports them all.
+Exit codes: 0 a result was given; 1 a check found problems (lint, scenarios, verify);
+2 bad input or usage; 3 internal error. Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+from typer.core import TyperGroup
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 a result was given; 1 a check found problems; 2 bad input or usage; "
+    "3 internal error."
+)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+class OneLineErrors(TyperGroup):
+    """Runs the app without click's standalone handling, so that a usage error (unknown option,
+    bad value) is one plain line on stderr with exit code 2 instead of a boxed message, and an
+    unexpected exception is one line with exit code 3 instead of a traceback."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as error:  # `cramp-triage rules` alone: show what it offers
+            error.show()
+            code = EXIT_BAD_INPUT
+        except ClickException as error:
+            context = getattr(error, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
+            print(f"cramp-triage: error: {_one_line(error.format_message())}{hint}", file=sys.stderr)
+            code = error.exit_code
+        except Abort:
+            print("cramp-triage: stopped", file=sys.stderr)
+            code = 130
+        except Exception as error:  # noqa: BLE001 - a bug must still end in one line
+            # The one place our errors become exit codes: commands just let them rise.
+            from ..errors import CrampTriageError, EngineError
+
+            user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
+            kind = "error" if isinstance(error, CrampTriageError) else f"internal error ({type(error).__name__})"
+            print(f"cramp-triage: {kind}: {_one_line(str(error))}", file=sys.stderr)
+            code = EXIT_BAD_INPUT if user_error else EXIT_INTERNAL
+        if not isinstance(code, int):  # a command returned normally
+            code = EXIT_OK
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from .. import __version__
+    from ..pack import RulePack, default_rules_path
+
+    try:
+        pack = RulePack.load(default_rules_path())
+        pack_text = f"rule pack {pack.name} {pack.version}"
+    except Exception as error:  # noqa: BLE001 - --version must still print the library version
+        pack_text = f"rule pack unreadable: {_one_line(str(error))}"
+    print(f"cramp-triage {__version__} ({pack_text})")
+    raise typer.Exit()
+
+
+app = typer.Typer(
+    name="cramp-triage",
+    cls=OneLineErrors,
+    help="Triage night-time leg cramps with explained, cited rules. Not a diagnosis.\n\n" + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain help, wrapped by paragraph like git's or pip's; no boxes, and rich is not imported.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None)
+scenarios_app = typer.Typer(help="Run and explore teaching scenarios (YAML vignettes).", no_args_is_help=True,
+                            rich_markup_mode=None)
+schema_app = typer.Typer(help="Print the JSON Schemas of the intake and the result.", no_args_is_help=True,
+                         rich_markup_mode=None)
+app.add_typer(rules_app, name="rules")
+app.add_typer(scenarios_app, name="scenarios")
+app.add_typer(schema_app, name="schema")
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_show_version, is_eager=True,
+                                 help="Show the library and rule pack versions and exit."),
+) -> None:
+    pass
+
+
+# `--rules PATH` on every command that reads a rule pack.
+RULES_OPTION: Any = typer.Option(
+    None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.")
+
+
+def load_pack(rules: Optional[Path]) -> Any:
+    """The ``RulePack`` for ``--rules`` (or the shipped pack)."""
+    from ..pack import RulePack, default_rules_path
+
+    return RulePack.load(rules if rules is not None else default_rules_path())
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """Print one line on stderr and exit: the CLI's only way out on an error."""
+    print(f"cramp-triage: error: {_one_line(message)}", file=sys.stderr)
+    raise typer.Exit(code)

@@ -1,0 +1,123 @@
+"""``cramp-triage explain``: the forward chain as it ran, for clinicians-in-training and app
+developers: each rule that fired in firing order, what it matched and concluded, its sources
+and the article passage it encodes, then which unknown answers could have changed the outcome.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .app import RULES_OPTION, app
+from .check import NO_INPUT_OPTION, gather_answers, load_triager
+from .intake_options import with_intake_options
+
+ASPECT_WORDS = {"level": "the level", "causes": "the causes", "see": "whom to see", "self_care": "self-care"}
+
+
+def explanation(triager: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """The result, each firing with its rule's provenance, and the unknown answers that matter."""
+    from ..interview import load_questions, questions_path
+    from ..interview.relevance import Relevance
+
+    pack = triager.pack
+    result = triager.triage(answers)
+    steps = []
+    for step in result.trace:
+        rule = pack.rule_by_id[step.rule]
+        sources = [{**citation.model_dump(exclude_none=True),
+                    **pack.manifest.sources[citation.source].model_dump(exclude_none=True, include={"title", "url"})}
+                   for citation in rule.citations]
+        steps.append({"rule": rule.id, "title": rule.title, "layer": rule.layer, "file": pack.file_of(rule.id),
+                      "matched": step.matched, "concluded": step.concluded, "explanation": rule.explanation,
+                      "encodes": rule.encodes, "sources": sources})
+    asks = {q.field: q.ask for q in load_questions(questions_path(pack.path))}
+    relevance = Relevance(triager)
+    known = result_answers(answers)
+    unknown = []
+    for field in relevance.fields:
+        if field in known:
+            continue
+        effects = relevance.effects(field, known)
+        if effects:
+            unknown.append({"field": field, "question": asks.get(field, field),
+                            "could_change": [aspect for aspect in ASPECT_WORDS if aspect in effects]})
+    return {"result": result.model_dump(mode="json"), "steps": steps, "unknown_that_matter": unknown}
+
+
+def result_answers(answers: dict[str, Any]) -> dict[str, Any]:
+    from ..intake import parse_intake
+
+    return parse_intake(answers).answered()
+
+
+def _fact_text(fact: dict[str, Any]) -> str:
+    from ..assemble import answer_words
+
+    if fact["fact"] == "intake":
+        answers = [f"{k} = {answer_words(v)}" for k, v in fact.items() if k != "fact"]
+        return "answers: " + (", ".join(answers) if answers else "(any)")
+    extra = {k: v for k, v in fact.items() if k not in ("fact", "name")}
+    details = f" ({', '.join(f'{k} {v}' for k, v in extra.items())})" if extra else ""
+    return f"{fact['fact']} {fact['name']}{details}"
+
+
+def print_explanation(data: dict[str, Any]) -> None:
+    width = 88
+    out: list[str] = []
+
+    def field(label: str, text: str) -> None:
+        out.append(textwrap.fill(text, width, initial_indent=f"   {label:<11}", subsequent_indent=" " * 14))
+
+    out.append(f"Rules that fired, in firing order ({len(data['steps'])}):")
+    for number, step in enumerate(data["steps"], 1):
+        out.append("")
+        out.append(f"{number:>2}. {step['rule']}  {step['title']}  [{step['layer']}, {step['file']}]")
+        field("matched:", "; ".join(_fact_text(f) for f in step["matched"]) or "-")
+        field("concluded:", "; ".join(_fact_text(f) for f in step["concluded"]) or "nothing new (already concluded)")
+        field("why:", " ".join(step["explanation"].split()))
+        sources = [s["title"] + (f", section '{s['section']}'" if s.get("section") else "") for s in step["sources"]]
+        field("sources:", "; ".join(sources))
+        if step["encodes"]:
+            field("encodes:", step["encodes"])  # the passage in our words, not a quotation
+    result = data["result"]
+    out += ["", f"Result: {result['level_label']} ({result['level']}); causes: "
+            + ", ".join(c["category"] for c in result["causes"])]
+    out.append("")
+    if data["unknown_that_matter"]:
+        out.append("Unknown answers that could have changed the outcome:")
+        for item in data["unknown_that_matter"]:
+            changes = ", ".join(ASPECT_WORDS[a] for a in item["could_change"])
+            out.append(textwrap.fill(f"{item['field']}: {item['question']} (could change {changes})", width,
+                                     initial_indent="  - ", subsequent_indent="    "))
+    else:
+        out.append("No unknown answer could have changed the outcome.")
+    out += ["", textwrap.fill(result["disclaimer"], width)]
+    print("\n".join(out))
+
+
+@app.command(epilog="Example: cramp-triage explain --duration 12 --no-eases-with-movement --location calf")
+@with_intake_options
+def explain(
+    answers: dict[str, Any],
+    json_output: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+    no_input: bool = NO_INPUT_OPTION,
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Show how the answer was reached: every rule that fired, with its sources.
+
+    Takes the same answers as check. For each rule that fired, in firing order: what it
+    matched and concluded, its sources and the article passage it encodes; then the unknown
+    answers that could have changed the outcome, and what they could change.
+    """
+    triager = load_triager(rules)
+    data = explanation(triager, gather_answers(triager, answers, no_input))
+    if json_output:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        print_explanation(data)

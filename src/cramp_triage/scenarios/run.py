@@ -1,0 +1,92 @@
+"""Running a case and checking its expectations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..result import TriageResult
+from .spec import Case, Expect
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One expectation that did not hold."""
+
+    expectation: str
+    expected: str
+    actual: str
+
+    def __str__(self) -> str:
+        return f"{self.expectation}: expected {self.expected}; got {self.actual}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    result: TriageResult
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.mismatches
+
+    @property
+    def rules_fired(self) -> list[str]:
+        return [step.rule for step in self.result.trace]
+
+
+def check(expect: Expect, result: TriageResult) -> list[Mismatch]:
+    """Every listed expectation that ``result`` does not meet (empty when all hold)."""
+    found: list[Mismatch] = []
+    level = result.level
+    if expect.level is not None and level is not expect.level:
+        found.append(Mismatch("level", expect.level.value, level.value))
+    if expect.min_level is not None and level.rank < expect.min_level.rank:
+        found.append(Mismatch("min_level", f"at least {expect.min_level.value}", level.value))
+    if expect.max_level is not None and level.rank > expect.max_level.rank:
+        found.append(Mismatch("max_level", f"at most {expect.max_level.value}", level.value))
+    actual = {
+        "causes": [cause.category for cause in result.causes],
+        "serious findings": [finding.id for finding in result.serious],
+        "referrals": [referral.id for referral in result.see],
+        "rules fired": [step.rule for step in result.trace],
+    }
+    for key, what, wanted in (
+        ("causes_include", "causes", expect.causes_include),
+        ("serious_include", "serious findings", expect.serious_include),
+        ("see_include", "referrals", expect.see_include),
+    ):
+        missing = [name for name in wanted if name not in actual[what]]
+        if missing:
+            found.append(Mismatch(key, f"{_names(missing)} among the {what}", _names(actual[what])))
+    present = [name for name in expect.causes_exclude if name in actual["causes"]]
+    if present:
+        found.append(Mismatch("causes_exclude", f"{_names(present)} not among the causes", _names(actual["causes"])))
+    # The report lists every rule that fired after the mismatches, so these name only the rules.
+    missing = [rule for rule in expect.rules_fired_include if rule not in actual["rules fired"]]
+    if missing:
+        found.append(Mismatch("rules_fired_include", f"{_names(missing)} fired", "not fired"))
+    present = [rule for rule in expect.rules_not_fired if rule in actual["rules fired"]]
+    if present:
+        found.append(Mismatch("rules_not_fired", f"{_names(present)} not fired", "fired"))
+    return found
+
+
+def _names(items: Sequence[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
+def run_case(triager: Any, case: Case) -> CaseResult:
+    """Triage a case's answers with ``triager`` and check its expectations."""
+    result = triager.triage(case.intake)
+    return CaseResult(case, result, check(case.expect, result))
+
+
+def failure_report(outcome: CaseResult) -> str:
+    """A failed case in plain lines: each expectation missed, then the rules that fired."""
+    lines = [f"{outcome.case.id} ({outcome.case.path}): {outcome.case.title}"]
+    lines += [f"  {mismatch}" for mismatch in outcome.mismatches]
+    lines.append(f"  rules fired: {_names(outcome.rules_fired)}")
+    return "\n".join(lines)

@@ -1,0 +1,87 @@
+"""The package's shape, checked: imports run one way (down the layers of docs/architecture.md), no
+module imports itself round a cycle, durable-rules is imported only under ``engine/``, and the
+public API is exactly ``cramp_triage.__all__``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import grimp
+import pytest
+
+import cramp_triage
+
+PACKAGE = Path(cramp_triage.__file__).parent
+
+# Top to bottom: a module may import from its own layer's package and from layers below, never
+# from above. Names in one set are independent of each other.
+LAYERS: list[set[str]] = [
+    {"cli", "pytest_plugin"},
+    {"tools"},
+    {"scenarios", "batch"},
+    {"interview"},
+    {"api"},
+    {"triager"},
+    {"assemble", "engine"},
+    {"facts"},
+    {"pack"},
+    {"intake", "result"},
+    {"files"},
+    {"errors"},
+]
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("cramp_triage")
+
+
+def test_every_module_is_in_a_layer(graph):
+    tops = {module.split(".")[1] for module in graph.modules if module.count(".") >= 1}
+    placed = set().union(*LAYERS)
+    assert tops <= placed, f"modules in no layer: {sorted(tops - placed)}; add them to LAYERS and docs/architecture.md"
+
+
+def test_imports_run_down_the_layers(graph):
+    layers = [grimp.Layer(*sorted(names), independent=True) for names in LAYERS]
+    illegal = graph.find_illegal_dependencies_for_layers(layers=layers, containers={"cramp_triage"})
+    found = [f"{d.importer} -> {d.imported}"
+             for d in illegal]
+    assert not found, "\n".join(found)
+
+
+def test_no_import_cycles(graph):
+    cycles = []
+    for importer in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(importer):
+            if imported.startswith("cramp_triage") and graph.chain_exists(importer=imported, imported=importer):
+                cycles.append(f"{importer} <-> {imported}")
+    assert not cycles, "\n".join(cycles)
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_the_engine_package_touches_durable_rules():
+    leaks = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+             if path.parent.name != "engine" and _imports(path) & {"durable", "durable_rules_engine"}]
+    assert leaks == []
+
+
+def test_the_public_api_is_all_of_init_and_nothing_else():
+    public = {name for name in vars(cramp_triage) if name.isidentifier() and not name.startswith("_")}
+    exported = set(cramp_triage.__all__) - {"__version__"}
+    # Subpackages appear as attributes once imported; they are not API.
+    subpackages = {path.stem if path.is_file() else path.name for path in PACKAGE.iterdir()
+                   if path.suffix == ".py" or (path / "__init__.py").is_file()}
+    assert public - subpackages == exported
+    for name in cramp_triage.__all__:
+        assert getattr(cramp_triage, name) is not None
