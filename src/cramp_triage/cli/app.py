@@ -37,35 +37,43 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError
-        from typer.exceptions import Abort
-
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except NoArgsIsHelpError as error:  # `cramp-triage rules` alone: show what it offers
-            error.show()
-            code = EXIT_BAD_INPUT
-        except ClickException as error:
-            context = getattr(error, "ctx", None)
-            hint = f" (see '{context.command_path} --help')" if context is not None else ""
-            print(f"cramp-triage: error: {_one_line(error.format_message())}{hint}", file=sys.stderr)
-            code = error.exit_code
-        except Abort:
+        except typer.Abort:
             print("cramp-triage: stopped", file=sys.stderr)
             code = 130
         except Exception as error:  # noqa: BLE001 - a bug must still end in one line
-            # The one place our errors become exit codes: commands just let them rise.
-            from ..errors import CrampTriageError, EngineError
-
-            user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
-            kind = "error" if isinstance(error, CrampTriageError) else f"internal error ({type(error).__name__})"
-            print(f"cramp-triage: {kind}: {_one_line(str(error))}", file=sys.stderr)
-            code = EXIT_BAD_INPUT if user_error else EXIT_INTERNAL
+            code = _report(error)
         if not isinstance(code, int):  # a command returned normally
             code = EXIT_OK
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _report(error: Exception) -> int:
+    """Print one line for an error and return its exit code: the one place errors become codes."""
+    from ..errors import CrampTriageError, EngineError
+
+    if _is_usage_error(error):
+        context = getattr(error, "ctx", None)
+        if context is not None and error.format_message() == context.get_help():  # type: ignore[attr-defined]
+            # `cramp-triage rules` alone: show what it offers.
+            print(context.get_help(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        hint = f" (see '{context.command_path} --help')" if context is not None else ""
+        print(f"cramp-triage: error: {_one_line(error.format_message())}{hint}", file=sys.stderr)  # type: ignore[attr-defined]
+        return int(error.exit_code)  # type: ignore[attr-defined]
+    user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
+    kind = "error" if isinstance(error, CrampTriageError) else f"internal error ({type(error).__name__})"
+    print(f"cramp-triage: {kind}: {_one_line(str(error))}", file=sys.stderr)
+    return EXIT_BAD_INPUT if user_error else EXIT_INTERNAL
+
+
+def _is_usage_error(error: Exception) -> bool:
+    """A click usage error (unknown option, bad value, missing argument). Recognised by its public
+    shape, not its class: typer vendors click under a private name, and older typers use click."""
+    return callable(getattr(error, "format_message", None)) and isinstance(getattr(error, "exit_code", None), int)
 
 
 def _show_version(value: bool) -> None:
