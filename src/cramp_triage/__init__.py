@@ -7,32 +7,44 @@
 Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 """
 
-from .api import default_triager, triage, triage_many
-from .errors import (
-    BatchInputError,
-    CrampTriageError,
-    EngineError,
-    IntakeError,
-    Problem,
-    RulePackError,
-    ScenarioError,
-)
-from .facts import Evaluation, Firing
-from .intake import Intake, Location, parse_intake, parse_intake_json
-from .pack import RulePack, default_rules_path
-from .result import (
-    Cause,
-    Citation,
-    Level,
-    MedicationMatch,
-    Referral,
-    RulePackInfo,
-    SelfCareStep,
-    SeriousFinding,
-    TraceStep,
-    TriageResult,
-)
-from .triager import Triager
+import sys as _sys
+
+from .errors import EngineError
+
+try:
+    from .api import default_triager, triage, triage_many
+    from .errors import (
+        BatchInputError,
+        CrampTriageError,
+        EngineError,
+        IntakeError,
+        Problem,
+        RulePackError,
+        ScenarioError,
+    )
+    from .facts import Evaluation, Firing
+    from .intake import Intake, Location, parse_intake, parse_intake_json
+    from .pack import RulePack, default_rules_path
+    from .result import (
+        Cause,
+        Citation,
+        Level,
+        MedicationMatch,
+        Referral,
+        RulePackInfo,
+        SelfCareStep,
+        SeriousFinding,
+        TraceStep,
+        TriageResult,
+    )
+    from .triager import Triager
+except EngineError as _error:
+    # Our own command (the console script) says it in one line, not as a traceback; a program
+    # that imports the library gets the EngineError.
+    if _sys.argv and _sys.argv[0].rsplit("/", 1)[-1] == "cramp-triage":
+        print(f"cramp-triage: error: {_error}", file=_sys.stderr)
+        raise SystemExit(3) from None
+    raise
 
 
 def __getattr__(name: str) -> str:

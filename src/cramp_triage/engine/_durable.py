@@ -11,14 +11,36 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from decimal import Decimal
 from typing import Any
 
-import durable_rules_engine
-from durable.engine import Host, MessageNotHandledException, MessageObservedException, Ruleset
+from ..errors import EngineError, Problem
 
-__all__ = ["Host", "LeanRuleset", "MessageNotHandledException", "MessageObservedException", "QuietHost",
-           "durable_rules_engine", "encode"]
+DURABLE_RULES = "durable-rules==2.0.28"
+# durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed; the preprocessor maps
+# it onto its replacement. The same define builds on 3.11 and 3.12.
+BUILD_FLAGS = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
+
+
+def fix_command() -> str:
+    """The command that rebuilds the engine for this Python (pip caches a broken build)."""
+    return f"{BUILD_FLAGS} {sys.executable} -m pip install --no-cache-dir --force-reinstall {DURABLE_RULES}"
+
+
+try:
+    import durable_rules_engine
+    from durable.engine import Host, MessageNotHandledException, MessageObservedException, Ruleset
+except ImportError as _error:
+    _why = str(_error).splitlines()[0] if str(_error) else type(_error).__name__
+    raise EngineError(
+        f"the rule engine durable-rules cannot be imported on Python {sys.version.split()[0]} ({_why}); "
+        f"rebuild it with: {fix_command()}",
+        [Problem("durable-rules", _why)],
+    ) from None
+
+__all__ = ["BUILD_FLAGS", "DURABLE_RULES", "Host", "LeanRuleset", "MessageNotHandledException", "MessageObservedException", "QuietHost",
+           "durable_rules_engine", "encode", "fix_command"]
 
 _json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
 # durable-rules' C parser does not read exponent notation: "1e-05" (how Python writes a float
