@@ -97,3 +97,30 @@ def test_installed_package_uses_its_own_rules(installed):
     assert Path(rules_path).resolve().is_relative_to(venv)
     assert (Path(rules_path) / "pack.yaml").is_file()
     assert level == "emergency"
+
+
+def _quick_start() -> list[str]:
+    """The README quick start's two commands, as written."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.slow
+def test_readme_quick_start_runs_as_written(tmp_path):
+    """The first command sets up a fresh clone and triages the example; the second (set up and run
+    the tests) is what .ci/run runs, so CI proves it on every submission."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("needs git and a git checkout of the project")
+    main_job, tests = _quick_start()
+    assert tests in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    clone = tmp_path / "clone"
+    _run(["git", "clone", "--quiet", str(REPO), str(clone)], cwd=tmp_path, env=env)
+    # `python3` as the reader's shell finds it: the interpreter running these tests.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    done = _run(["bash", "-c", main_job], cwd=clone, env=env)
+    # pip's output comes first; then the result, level first, ending with the pack's name.
+    shown = [line.strip() for line in done.stdout.splitlines()]
+    assert {"SELF-CARE AT HOME", "SEE A DOCTOR"} & set(shown), done.stdout[-2000:]
+    assert "cramp-triage-core" in done.stdout
