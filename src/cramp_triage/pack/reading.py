@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..result import MedicationMatch
-from .fuzzy import MIN_TYPED_LETTERS, Corrector
+from .fuzzy import THRESHOLD, Corrector, Threshold, close_pairs
 from .vocabulary import JOINING_WORDS, Product, Vocabulary, phrase_key, words_of
 
 _LETTERS = re.compile(r"[a-z]+")
@@ -82,8 +82,9 @@ class _Part:
 class Reader:
     """Reads free text against one vocabulary. Built once per vocabulary (``Vocabulary.reader``)."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, threshold: Threshold = THRESHOLD) -> None:
         self.vocabulary = vocabulary
+        self.threshold = threshold
         self._index: dict[tuple[str, ...], Phrase] = {}
         self._no_medicine: set[tuple[str, ...]] = set()
         self._cues: dict[str, list[tuple[str, ...]]] = {}  # by first word
@@ -212,13 +213,20 @@ class Reader:
 
     # -- typos --
 
+    def close_pairs(self) -> list[tuple[str, str]]:
+        """Names of different medicines or classes within one typo of each other (must be none:
+        a typo of one would read as the other)."""
+        return close_pairs(self.phrases, lambda meaning: meaning.split(":")[0] in ("product", "class", "ingredient"),
+                           self.threshold)
+
     def _correct(self, tokens: list[Token]) -> list[Token]:
         """Unknown words read as the vocabulary word one typo away, where that is unambiguous."""
-        unknown = [i for i, t in enumerate(tokens) if len(t.word) >= MIN_TYPED_LETTERS and t.word not in self.lexicon]
+        shortest = self.threshold.min_typed
+        unknown = [i for i, t in enumerate(tokens) if len(t.word) >= shortest and t.word not in self.lexicon]
         if not unknown:
             return tokens
         if self._corrector is None:
-            self._corrector = Corrector(self.lexicon)
+            self._corrector = Corrector(self.lexicon, self.threshold)
         near = {i: self._corrector.nearest(tokens[i].word) for i in unknown}
         chosen = {i: words[0] for i, words in near.items() if len(words) == 1}
         for i, words in near.items():
