@@ -139,6 +139,23 @@ def test_unknown_name_is_kept_as_given(text):
     assert [m.name for m in result.medications] == ["atorvastatin"]
 
 
+def test_unknown_names_are_never_dropped_and_named_as_not_checked():
+    """Issue 10: a name that could not be checked no longer gives "nothing points to a cause";
+    the rules name what could not be checked and send the person to a pharmacist."""
+    result = triage({"medications": ["Paracetamol", "my blue pill", "ibuprofen gel"]})
+    assert result.unrecognised_medications == ["my blue pill"]
+    assert [c.category for c in result.causes] == ["medicine_unchecked"]
+    assert result.causes[0].evidence == ["could not check: my blue pill"]
+    assert "nothing" not in result.causes[0].explanation.lower()
+    assert [s.id for s in result.see] == ["pharmacist_check"]
+
+
+def test_a_name_not_taken_now_needs_no_check():
+    result = triage({"medications": ["stopped my blue pill"]})
+    assert result.unrecognised_medications == ["stopped my blue pill"]
+    assert [c.category for c in result.causes] == ["idiopathic"]
+
+
 def test_same_medicine_twice_is_one_fact_but_both_texts_are_reported():
     result = triage({"medications": ["Lipitor 20 mg", "atorvastatin", "LIPITOR"]})
     assert [m.given for m in result.medications] == ["Lipitor 20 mg", "atorvastatin", "LIPITOR"]
