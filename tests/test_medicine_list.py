@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +140,22 @@ def test_each_string_is_read_as_listed(pack, row):
         assert reading.unrecognised and reading.hint
     if row.kind == "unknown":
         assert not reading.matches and reading.hint is None
+
+
+def test_the_vocabulary_is_built_on_first_use_and_rapidfuzz_only_for_an_unknown_word():
+    probe = (
+        "import sys, cramp_triage\n"
+        "from cramp_triage import RulePack, default_rules_path, Triager\n"
+        "pack = RulePack.load(default_rules_path())\n"
+        "assert 'reader' not in vars(pack), 'built at load'\n"
+        "triager = Triager(pack)\n"
+        "triager.triage({'medications': ['Lipitor 20 mg', 'stopped Lasix', 'water tablet']})\n"
+        "assert 'rapidfuzz' not in sys.modules, 'imported for known names'\n"
+        "triager.triage({'medications': ['atorvastatn']})\n"
+        "assert 'rapidfuzz' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 # --- the typo threshold ----------------------------------------------------------------------

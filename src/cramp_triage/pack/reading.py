@@ -27,6 +27,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from ..result import MedicationMatch
 from .fuzzy import THRESHOLD, Corrector, Threshold, close_pairs
@@ -41,10 +42,13 @@ class Phrase:
     text: str  # as written in the vocabulary
     meaning: str  # product:NAME, class:ID, ingredient:NAME or vague:N
     how: str  # exact, brand, spelling, ingredient, class_word or vague
+    product: Product | None = None
+    ingredients: frozenset[str] = frozenset()  # of a product, or the one an ingredient names
+    class_id: str | None = None
+    hint: str | None = None
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     word: str  # lowercased, accents dropped; the vocabulary word when a typo was read
     start: int  # position in the text as given
     end: int
@@ -87,6 +91,7 @@ class Reader:
         self.threshold = threshold
         self._index: dict[tuple[str, ...], Phrase] = {}
         self._no_medicine: set[tuple[str, ...]] = set()
+        self._no_medicine_words: set[str] = set()
         self._cues: dict[str, list[tuple[str, ...]]] = {}  # by first word
         lexicon: set[str] = set()
         hows = {text: how for product in vocabulary.products for text, how in product.names()}
@@ -96,16 +101,29 @@ class Reader:
             kind = meaning.split(":", 1)[0]
             if kind == "no_medicine":
                 self._no_medicine.add(phrase_key(words))
+                self._no_medicine_words.update(words)
             elif kind == "not_current":
                 self._cues.setdefault(words[0], []).append(tuple(words))
             else:
-                how = hows[text] if kind == "product" else "class_word" if kind == "class" else kind
-                self._index.setdefault(phrase_key(words), Phrase(text, meaning, how))
+                self._index.setdefault(phrase_key(words), self._phrase(text, meaning, hows.get(text)))
         self.lexicon = frozenset(lexicon)
         self.phrases = {key: phrase.meaning for key, phrase in self._index.items()}
         self._longest = max(map(len, self._index), default=1)
         self._combinations = {frozenset(p.ingredients): p for p in vocabulary.products if len(p.ingredients) > 1}
         self._corrector: Corrector | None = None
+        self._about = {p.name: self._describe(p, None) for p in vocabulary.products}
+        self._about.update({c: self._describe(None, c) for c in vocabulary.class_words})
+
+    def _phrase(self, text: str, meaning: str, how: str | None) -> Phrase:
+        kind, _, name = meaning.partition(":")
+        if kind == "product":
+            product = self.vocabulary.product_by_name[name]
+            return Phrase(text, meaning, how or "exact", product, frozenset(product.ingredients or [name]))
+        if kind == "ingredient":
+            return Phrase(text, meaning, "ingredient", ingredients=frozenset([name]))
+        if kind == "class":
+            return Phrase(text, meaning, "class_word", class_id=name)
+        return Phrase(text, meaning, "vague", hint=self.vocabulary.vague_words[int(name)].hint)
 
     # -- reading --
 
@@ -115,7 +133,7 @@ class Reader:
     def read(self, text: str) -> Reading:
         tokens = self._correct(_tokens(text))
         words = [token.word for token in tokens]
-        if phrase_key(words) in self._no_medicine:
+        if self._no_medicine_words.issuperset(words) and phrase_key(words) in self._no_medicine:
             return Reading(text, no_medicine=True)
         current = not self._says_not_current(words)
         matches, hint = self._matches(text, self._scan(tokens), current)
@@ -123,18 +141,27 @@ class Reader:
 
     def _says_not_current(self, words: list[str]) -> bool:
         cues = self._cues
-        return any(tuple(words[i:i + len(cue)]) == cue
-                   for i, word in enumerate(words) if word in cues for cue in cues[word])
+        for i, word in enumerate(words):
+            for cue in cues.get(word, ()):
+                if tuple(words[i:i + len(cue)]) == cue:
+                    return True
+        return False
 
     def _scan(self, tokens: list[Token]) -> list[tuple[Phrase, list[Token]]]:
         """Known phrases from the left, the longest first at each place."""
         words = [token for token in tokens if token.word not in JOINING_WORDS]
+        lexicon = self.lexicon
         found: list[tuple[Phrase, list[Token]]] = []
         start = 0
         while start < len(words):
-            for size in range(min(self._longest, len(words) - start), 0, -1):
+            # A phrase holds vocabulary words only: "Lipitor 20 mg tablets" tries "lipitor" alone.
+            reach = 0
+            while reach < self._longest and start + reach < len(words) and words[start + reach].word in lexicon:
+                reach += 1
+            for size in range(reach, 0, -1):
                 window = words[start:start + size]
-                phrase = self._index.get(tuple(sorted(token.word for token in window)))
+                key = (window[0].word,) if size == 1 else tuple(sorted(token.word for token in window))
+                phrase = self._index.get(key)
                 if phrase is not None:
                     found.append((phrase, window))
                     start += size
@@ -145,32 +172,26 @@ class Reader:
 
     def _matches(self, text: str, found: list[tuple[Phrase, list[Token]]],
                  current: bool) -> tuple[list[MedicationMatch], str | None]:
-        products = self._parts([(p, t) for p, t in found if p.how in ("exact", "brand", "spelling", "ingredient")])
+        products = self._parts([(p, t) for p, t in found if p.ingredients])
         matches = [self._product_match(text, part, current) for part in products]
         covered = {class_id for match in matches for class_id in match.classes}
         for phrase, tokens in found:
-            class_id = phrase.meaning[len("class:"):] if phrase.how == "class_word" else None
-            if class_id is not None and class_id not in covered:
-                covered.add(class_id)
-                matches.append(self._class_match(text, class_id, phrase, tokens, current))
-        vague = [int(p.meaning.split(":")[1]) for p, _ in found if p.how == "vague"]
-        hint = self.vocabulary.vague_words[vague[0]].hint if vague else None
-        return matches, hint
+            if phrase.class_id is not None and phrase.class_id not in covered:
+                covered.add(phrase.class_id)
+                matches.append(self._class_match(text, phrase.class_id, phrase, tokens, current))
+        return matches, next((p.hint for p, _ in found if p.hint is not None), None)
 
     def _parts(self, found: list[tuple[Phrase, list[Token]]]) -> list[_Part]:
         """Products found, separate generic names of one combination product made one."""
-        by_name = self.vocabulary.product_by_name
         parts: list[_Part] = []
         for order, (phrase, tokens) in enumerate(found):
-            name = phrase.meaning.split(":", 1)[1]
-            product = by_name.get(name) if phrase.how != "ingredient" else None
+            product = phrase.product
             same = next((p for p in parts if product is not None and p.product is product), None)
             if same is not None:  # "Lipitor (atorvastatin)" is one medicine
                 same.tokens += tokens
                 continue
-            ingredients = frozenset(product.ingredients or [name]) if product is not None else frozenset([name])
-            parts.append(_Part(ingredients, product, [phrase], list(tokens), order=order))
-        merged = True
+            parts.append(_Part(phrase.ingredients, product, [phrase], list(tokens), order=order))
+        merged = len(parts) > 1
         while merged:
             merged = False
             mergeable = [p for p in parts if all(ph.how in _MERGEABLE for ph in p.phrases) and not p.combined]
@@ -187,29 +208,34 @@ class Reader:
                     break
                 if merged:
                     break
-        return sorted((p for p in parts if p.product is not None), key=lambda p: p.order)
+        found_products = [p for p in parts if p.product is not None]  # a lone ingredient is no product
+        if len(found_products) > 1:
+            found_products.sort(key=lambda p: p.order)
+        return found_products
 
     def _product_match(self, text: str, part: _Part, current: bool) -> MedicationMatch:
-        product = part.product
-        assert product is not None
-        first = product.classes[0] if product.classes else None
-        drug_class = self.vocabulary.classes[first] if first is not None else None
+        assert part.product is not None
         kind = part.phrases[0].how if not part.combined else "combination"
         return MedicationMatch(
-            given=text, name=product.name, drug_class=first,
-            group=drug_class.group if drug_class else None, label=drug_class.label if drug_class else None,
-            atc=product.atc, classes=list(product.classes),
-            match="fuzzy" if any(t.typed for t in part.tokens) else kind,  # type: ignore[arg-type]
-            typed=_span(text, part.tokens), read_as=" + ".join(p.text for p in part.phrases),
-            current=current, suggests=list(product.suggests))
+            given=text, match="fuzzy" if any(t.typed for t in part.tokens) else kind,
+            typed=_span(text, part.tokens), read_as=" + ".join(p.text for p in part.phrases), current=current,
+            **self._about[part.product.name])
 
     def _class_match(self, text: str, class_id: str, phrase: Phrase, tokens: list[Token],
                      current: bool) -> MedicationMatch:
-        drug_class = self.vocabulary.classes[class_id]
         return MedicationMatch(
-            given=text, name=None, drug_class=class_id, group=drug_class.group, label=drug_class.label,
-            atc=drug_class.atc, classes=[class_id], match="fuzzy" if any(t.typed for t in tokens) else "class_word",
-            typed=_span(text, tokens), read_as=phrase.text, current=current)
+            given=text, match="fuzzy" if any(t.typed for t in tokens) else "class_word",
+            typed=_span(text, tokens), read_as=phrase.text, current=current, **self._about[class_id])
+
+    def _describe(self, product: Product | None, class_id: str | None) -> dict[str, Any]:
+        """What a match of this product (or class word) says whatever was typed, made once."""
+        first = product.classes[0] if product is not None and product.classes else class_id
+        drug_class = self.vocabulary.classes[first] if first is not None else None
+        return {"name": product.name if product is not None else None, "drug_class": first,
+                "group": drug_class.group if drug_class else None, "label": drug_class.label if drug_class else None,
+                "atc": product.atc if product is not None else drug_class.atc if drug_class else None,
+                "classes": list(product.classes) if product is not None else [class_id],
+                "suggests": list(product.suggests) if product is not None else []}
 
     # -- typos --
 
