@@ -73,24 +73,23 @@ def safe(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
-def medicine_sections(console: Any, result: Any) -> None:
-    """The parts of ``check``'s text about medicines: names not recognised (with hints), names
-    read other than as typed or not taken now, and the condition questions they suggest."""
+def medicine_sections(result: Any) -> list[tuple[str, list[Any]]]:
+    """The parts of ``check``'s text about medicines, as (heading, items): names not recognised
+    (with hints), names read other than as typed or not taken now, and the condition questions
+    they suggest. ``render`` prints them."""
     from rich.text import Text
 
-    from .render import bullets, heading
-
+    sections: list[tuple[str, list[Any]]] = []
     hints = {hint.given: hint.hint for hint in result.medicine_hints}
     if result.unrecognised_medications:
-        heading(console, "Medicines not recognised (not checked for links with cramps)")
-        bullets(console, [Text(name + (f": {hints[name]}" if name in hints else ""))
-                          for name in result.unrecognised_medications])
+        sections.append(("Medicines not recognised (not checked for links with cramps)",
+                         [Text(name + (f": {hints[name]}" if name in hints else ""))
+                          for name in result.unrecognised_medications]))
     notes = [Text(f"read '{m.typed}' as {m.name or 'a ' + str(m.label)}" if m.current else
                   f"'{m.given}': not taken now, so not counted")
              for m in result.medications if m.match in ("fuzzy", "class_word") or not m.current]
     if notes:
-        heading(console, "How your medicines were read")
-        bullets(console, notes)
+        sections.append(("How your medicines were read", notes))
     if result.suggestions:
-        heading(console, "Worth checking")
-        bullets(console, [Text(f"{', '.join(s.medicines)}: {s.text}") for s in result.suggestions])
+        sections.append(("Worth checking", [Text(f"{', '.join(s.medicines)}: {s.text}") for s in result.suggestions]))
+    return sections

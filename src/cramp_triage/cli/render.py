@@ -87,7 +87,9 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
         bullets(console, [Text(step.text) for step in result.self_care])
     from .medicines import medicine_sections
 
-    medicine_sections(console, result)
+    for title, items in medicine_sections(result):
+        heading(console, title)
+        bullets(console, items)
     console.print()
     console.print(indented(console, Text(result.disclaimer, style="italic"), "", ""), soft_wrap=True)
     console.print(indented(console, Text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}. Run `cramp-triage explain` "

@@ -83,7 +83,7 @@ def _numbers(field: str, tests: list[Any]) -> list[float | int]:
 
 
 def _medicines(pack: RulePack) -> list[Any]:
-    chosen: list[str] = []  # possible_facts keys
+    chosen: list[FactKey] = []
     seen: set[frozenset[Any]] = set()
     for rule in pack.active_rules:
         for pattern in rule.when:

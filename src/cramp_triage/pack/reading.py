@@ -26,12 +26,12 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, cast
 
-from ..result import MedicationMatch
+from ..result import MatchKind, MedicationMatch
 from .fuzzy import THRESHOLD, Corrector, Threshold, close_pairs
-from .vocabulary import JOINING_WORDS, Product, Vocabulary, phrase_key, words_of
+from .vocabulary import JOINING_WORDS, NameKind, Product, Vocabulary, phrase_key, words_of
 
 _LETTERS = re.compile(r"[a-z]+")
 _MERGEABLE = frozenset({"exact", "spelling", "ingredient"})  # a brand is taken as typed
@@ -41,7 +41,7 @@ _MERGEABLE = frozenset({"exact", "spelling", "ingredient"})  # a brand is taken 
 class Phrase:
     text: str  # as written in the vocabulary
     meaning: str  # product:NAME, class:ID, ingredient:NAME or vague:N
-    how: str  # exact, brand, spelling, ingredient, class_word or vague
+    how: Literal["exact", "brand", "spelling", "ingredient", "class_word", "vague"]
     product: Product | None = None
     ingredients: frozenset[str] = frozenset()  # of a product, or the one an ingredient names
     class_id: str | None = None
@@ -80,11 +80,11 @@ class _Part:
     phrases: list[Phrase]
     tokens: list[Token]
     combined: bool = False
-    order: int = field(default=0)
+    order: int = 0
 
 
 class Reader:
-    """Reads free text against one vocabulary. Built once per vocabulary (``Vocabulary.reader``)."""
+    """Reads free text against one vocabulary; ``RulePack.reader`` builds one per pack, on first use."""
 
     def __init__(self, vocabulary: Vocabulary, threshold: Threshold = THRESHOLD) -> None:
         self.vocabulary = vocabulary
@@ -114,7 +114,7 @@ class Reader:
         self._about = {p.name: self._describe(p, None) for p in vocabulary.products}
         self._about.update({c: self._describe(None, c) for c in vocabulary.class_words})
 
-    def _phrase(self, text: str, meaning: str, how: str | None) -> Phrase:
+    def _phrase(self, text: str, meaning: str, how: NameKind | None) -> Phrase:
         kind, _, name = meaning.partition(":")
         if kind == "product":
             product = self.vocabulary.product_by_name[name]
@@ -215,9 +215,9 @@ class Reader:
 
     def _product_match(self, text: str, part: _Part, current: bool) -> MedicationMatch:
         assert part.product is not None
-        kind = part.phrases[0].how if not part.combined else "combination"
+        kind = "combination" if part.combined else part.phrases[0].how
         return MedicationMatch(
-            given=text, match="fuzzy" if any(t.typed for t in part.tokens) else kind,
+            given=text, match=cast(MatchKind, "fuzzy" if any(t.typed for t in part.tokens) else kind),
             typed=_span(text, part.tokens), read_as=" + ".join(p.text for p in part.phrases), current=current,
             **self._about[part.product.name])
 

@@ -126,10 +126,13 @@ class RulePack:
         diabetes), each with the medicines' names. A suggestion never answers the field."""
         found: dict[str, list[str]] = {}
         for medicine in medicines:
-            for name in medicine.suggests if medicine.current and medicine.name else ():
-                if name in self.fields_read and medicine.name not in found.setdefault(name, []):
-                    found[name].append(medicine.name)
-        return {name: medicines for name, medicines in found.items() if medicines}
+            if not medicine.current or medicine.name is None:
+                continue
+            for field in medicine.suggests:
+                names = found.setdefault(field, []) if field in self.fields_read else []
+                if medicine.name not in names:
+                    names.append(medicine.name)
+        return found
 
     @cached_property
     def red_flags(self) -> list[str]:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..errors import Problem, RulePackError
 
 Region = Literal["UK", "US", "EU", "AU"]
+NameKind = Literal["exact", "spelling", "brand"]
 # Joining words: "ezetimibe and simvastatin" is the name "ezetimibe/simvastatin" is typed as.
 # "plus" is not one: it is part of brand names (Coversyl Plus, Atacand Plus).
 JOINING_WORDS = frozenset({"and", "with"})
@@ -53,7 +54,7 @@ class Product(_Strict):
     brands: dict[Region, list[str]] = Field(default_factory=dict)
     suggests: list[str] = Field(default_factory=list, description="Condition fields taking it suggests.")
 
-    def names(self) -> Iterator[tuple[str, str]]:
+    def names(self) -> Iterator[tuple[str, NameKind]]:
         """Every text it is known by, with how: ``exact`` (its name), ``spelling`` or ``brand``."""
         yield self.name, "exact"
         for spelling in self.spellings:
@@ -123,7 +124,6 @@ class Vocabulary(_Strict):
     def problems(self) -> list[tuple[str, str]]:
         """Cross-checks a schema cannot express, each as (where, what is wrong)."""
         problems: list[tuple[str, str]] = []
-        names = self.product_by_name
         groups = {c.group for c in self.classes.values()}
         if UNCHECKED in self.classes or UNCHECKED in groups:
             problems.append((f"classes.{UNCHECKED}", f"{UNCHECKED!r} is kept for names that could not be checked"))
@@ -156,8 +156,6 @@ class Vocabulary(_Strict):
             key = phrase_key(words_of(text))
             if not key:
                 problems.append((where, f"{text!r} has no letters to match on"))
-                continue
-            if meaning.startswith("ingredient:") and meaning[len("ingredient:"):] in names:
                 continue
             first = given.setdefault(key, (meaning, where))
             if first[0] != meaning:
