@@ -55,12 +55,22 @@ def test_lookup_json_is_the_reading_with_the_result_shape(pack):
 
 def test_untrusted_text_cannot_drive_the_terminal():
     evil = "Lipitor\x1b[2J\x1b]0;owned\x07\nfake line\u202e"
+    as_json = run("medicines", "lookup", "--json", evil)
+    assert json.loads(as_json.stdout)[0]["given"] == evil and "\u202e" not in as_json.stdout
     result = run("medicines", "lookup", evil)
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0] == "Lipitor\\x1b[2J\\x1b]0;owned\\x07\\nfake line\\u202e"
     assert lines[1] == "  read 'Lipitor' as atorvastatin (brand: Lipitor)"
+
+
+def test_check_text_prints_names_safely():
+    result = run("check", "--no-input", "--medication", "x\x1b[2Jy\u202e", "--medication", "stopped Lasix\x07",
+                 env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
+    assert "  - x\\x1b[2Jy\\u202e" in result.stdout
 
 
 def test_lookup_checks_names_as_the_intake_does():

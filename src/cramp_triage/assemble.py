@@ -7,7 +7,7 @@ from typing import Any
 from .facts import Evaluation, Firing
 from .pack.vocabulary import UNCHECKED
 from .errors import EngineError, Problem
-from .result import Level, TriageResult
+from .result import Level, TriageResult, printable
 from .pack import RulePack
 
 
@@ -96,7 +96,7 @@ def _evidence(pack: RulePack, evaluation: Evaluation, firing: Firing) -> list[st
 
 def _medicine_evidence(pack: RulePack, evaluation: Evaluation, fact: dict[str, Any]) -> list[str]:
     if fact["name"] == UNCHECKED:  # the names, as given: which ones could not be checked
-        return [f"could not check: {name}" for name in evaluation.facts.unchecked]
+        return [f"could not check: {printable(name)}" for name in evaluation.facts.unchecked]
     label = pack.vocabulary.classes[fact["class"]].label
     if fact["name"] == fact["class"]:  # a class word: the medicine's name was not given
         return [f"takes a {label} (name not given)"]

@@ -37,7 +37,8 @@ def lookup(
     texts = parse_intake({"medications": names}).medications or []
     readings = pack.reader.read_all(texts)
     if json_output:
-        print(json.dumps([_as_json(reading) for reading in readings], indent=2, ensure_ascii=False))
+        # ASCII escapes: a right-to-left override in a name cannot reorder the terminal's line.
+        print(json.dumps([_as_json(reading) for reading in readings], indent=2))
         return
     for reading in readings:
         print("\n".join(describe(reading, pack.vocabulary)))
@@ -68,9 +69,10 @@ def describe(reading: Any, vocabulary: Any) -> list[str]:
 
 
 def safe(text: str) -> str:
-    """Untrusted text with control and formatting characters (escape sequences, newlines,
-    right-to-left overrides) shown as escapes, so it cannot change the terminal or fake a line."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    """The person's text, printable (``result.printable``)."""
+    from ..result import printable
+
+    return printable(text)
 
 
 def medicine_sections(result: Any) -> list[tuple[str, list[Any]]]:
@@ -83,10 +85,10 @@ def medicine_sections(result: Any) -> list[tuple[str, list[Any]]]:
     hints = {hint.given: hint.hint for hint in result.medicine_hints}
     if result.unrecognised_medications:
         sections.append(("Medicines not recognised (not checked for links with cramps)",
-                         [Text(name + (f": {hints[name]}" if name in hints else ""))
+                         [Text(safe(name) + (f": {hints[name]}" if name in hints else ""))
                           for name in result.unrecognised_medications]))
-    notes = [Text(f"read '{m.typed}' as {m.name or 'a ' + str(m.label)}" if m.current else
-                  f"'{m.given}': not taken now, so not counted")
+    notes = [Text(f"read '{safe(m.typed)}' as {m.name or 'a ' + str(m.label)}" if m.current else
+                  f"'{safe(m.given)}': not taken now, so not counted")
              for m in result.medications if m.match in ("fuzzy", "class_word") or not m.current]
     if notes:
         sections.append(("How your medicines were read", notes))
