@@ -23,9 +23,10 @@ README = HERE / "README.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 FULL = {"latency.py": ["--n", "20000"], "memory.py": ["--n", "100000"],
-        "batch_throughput.py": ["--n", "20000", "--rounds", "3"], "verify_speed.py": []}
+        "batch_throughput.py": ["--n", "20000", "--rounds", "3"], "verify_speed.py": [], "medicines.py": ["--rounds", "20"]}
 QUICK = {"latency.py": ["--n", "2000"], "memory.py": ["--n", "10000"],
-         "batch_throughput.py": ["--n", "3000", "--rounds", "1"], "verify_speed.py": []}
+         "batch_throughput.py": ["--n", "3000", "--rounds", "1"], "verify_speed.py": [],
+         "medicines.py": ["--rounds", "3"]}
 
 
 def run(script: str, args: list[str]) -> dict:
@@ -43,11 +44,13 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import batch_throughput
     import latency
+    import medicines
     import memory
     import verify_speed
 
     reporters = {"latency.py": latency.report, "memory.py": memory.report,
-                 "batch_throughput.py": batch_throughput.report, "verify_speed.py": verify_speed.report}
+                 "batch_throughput.py": batch_throughput.report, "verify_speed.py": verify_speed.report,
+                 "medicines.py": medicines.report}
     command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "") + (" --readme" if args.readme else "")
     sections = [f"Produced by `{command}` on {datetime.date.today().isoformat()}.", ""]
     results = {}

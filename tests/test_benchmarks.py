@@ -3,6 +3,7 @@ so a reader who follows docs/safety.md or benchmarks/README.md does not meet a b
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,11 @@ def test_the_evidence_scripts_run_at_a_small_size() -> None:
     soak = _run("benchmarks/soak.py", "--total", "3000", "--every", "1000")
     assert soak.returncode == 0, soak.stdout + soak.stderr
     assert "growth after the first 1,000" in soak.stdout
+    medicines = _run("benchmarks/medicines.py", "--rounds", "1", "--json")
+    assert medicines.returncode == 0, medicines.stderr
+    figures = json.loads(medicines.stdout)
+    assert all(figures["lazy"].values()), figures["lazy"]
+    assert figures["figures_us"]["all"]["n"] == figures["strings"] == 712
     load = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_load.py",
                 env={"CRAMP_LOAD_CALLS": "20"})
     assert load.returncode == 0, load.stdout[-2000:]

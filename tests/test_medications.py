@@ -1,19 +1,27 @@
-"""Medicine names -> drug class, group and WHO ATC code; unknown names are kept, never dropped.
+"""Medicine names -> product, class, group and WHO ATC code; unknown names are kept, never dropped.
 
 Expected codes come from the clinical reference's table (checked against the WHO ATC index),
 not from the vocabulary file the code reads.
+
+Updated for vocabulary v2 (issue 10): common medicines with no cramp link (paracetamol,
+omeprazole, vitamin D) are now recognised as such instead of being unknown, so the unknown
+names below are names no vocabulary holds; a combination reports every class it has; the file
+checks follow the v2 layout (products, product-level codes). The whole list of 712 strings is
+``test_medicine_list.py``.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
 import pytest
 
 from cramp_triage import Intake, default_rules_path, triage
-from cramp_triage.files import read_yaml
 from cramp_triage.errors import RulePackError
+from cramp_triage.files import read_yaml
+from cramp_triage.pack.vocabulary import Vocabulary
 
 # text as a person types it -> (generic name, group the rules match on, ATC code)
 KNOWN: list[tuple[str, str, str, str]] = [
@@ -42,6 +50,7 @@ KNOWN: list[tuple[str, str, str, str]] = [
     ("FUROSEMIDE 40MG", "furosemide", "diuretic", "C03CA01"),
     ("Lasix", "furosemide", "diuretic", "C03CA01"),
     ("frusemide", "furosemide", "diuretic", "C03CA01"),
+    ("Furosémide 40 mg", "furosemide", "diuretic", "C03CA01"),
     ("spironolactone", "spironolactone", "diuretic", "C03DA01"),
     ("Aldactone 25 mg tablet", "spironolactone", "diuretic", "C03DA01"),
     ("eplerenone", "eplerenone", "diuretic", "C03DA04"),
@@ -63,7 +72,7 @@ KNOWN: list[tuple[str, str, str, str]] = [
     ("Premarin", "conjugated estrogens", "other_associated", "G03CA57"),
 ]
 
-# Combination products: one product, one ATC code (C10BA02, simvastatin and ezetimibe).
+# Combination products: one product, one ATC code (C10BA02, simvastatin and ezetimibe), both classes.
 COMBINATIONS = [
     "ezetimibe/simvastatin",
     "Ezetimibe / Simvastatin 10/20 mg",
@@ -73,25 +82,27 @@ COMBINATIONS = [
     "Inegy",
 ]
 
-UNKNOWN = ["paracetamol", "Tylenol 500 mg", "vitamin D3 1000 IU", "Omeprazole 20 mg", "20 mg", "Stat1n"]
+NO_LINK = [("paracetamol", "paracetamol", "N02BE01"), ("Tylenol 500 mg", "paracetamol", "N02BE01"),
+           ("vitamin D3 1000 IU", "colecalciferol", "A11CC05"), ("Omeprazole 20 mg", "omeprazole", "A02BC01")]
+UNKNOWN = ["20 mg", "Stat1n", "chamomile tea", "xyzzy"]
 
 
-@pytest.fixture(scope="module")
-def vocabulary(pack):
-    return pack.vocabulary
+def read(pack, text):
+    return list(pack.reader.read(text).matches)
 
 
 @pytest.mark.parametrize(("text", "name", "group", "atc"), KNOWN, ids=[row[0] for row in KNOWN])
-def test_name_maps_to_class_and_atc(vocabulary, text, name, group, atc):
-    matches = vocabulary.match(text)
+def test_name_maps_to_class_and_atc(pack, text, name, group, atc):
+    matches = read(pack, text)
     assert [(m.name, m.group, m.atc) for m in matches] == [(name, group, atc)]
     assert matches[0].given == text
+    assert matches[0].current
 
 
 @pytest.mark.parametrize("text", COMBINATIONS)
-def test_combination_is_one_statin_product(vocabulary, text):
-    matches = vocabulary.match(text)
-    assert [(m.group, m.atc) for m in matches] == [("statin", "C10BA02")]
+def test_combination_is_one_statin_product(pack, text):
+    matches = read(pack, text)
+    assert [(m.group, m.atc, m.classes) for m in matches] == [("statin", "C10BA02", ["statin", "lipid_lowering_other"])]
 
 
 @pytest.mark.parametrize(
@@ -100,17 +111,25 @@ def test_combination_is_one_statin_product(vocabulary, text):
      ("Bumex", "diuretic_loop", "C03C"), ("Demadex", "diuretic_loop", "C03C"),
      ("Midamor", "diuretic_potassium_sparing", "C03D"), ("Inspra", "diuretic_potassium_sparing", "C03D")],
 )
-def test_diuretics_are_told_apart_by_kind(vocabulary, text, kind, prefix):
-    [match] = vocabulary.match(text)
+def test_diuretics_are_told_apart_by_kind(pack, text, kind, prefix):
+    [match] = read(pack, text)
     assert match.drug_class == kind
     assert match.group == "diuretic"
     assert match.atc.startswith(prefix)
     assert "diuretic" in match.label
 
 
-def test_two_separate_medicines_in_one_text_are_both_found(vocabulary):
-    matches = vocabulary.match("Lipitor and Lasix")
+def test_two_separate_medicines_in_one_text_are_both_found(pack):
+    matches = read(pack, "Lipitor and Lasix")
     assert [(m.name, m.atc) for m in matches] == [("atorvastatin", "C10AA05"), ("furosemide", "C03CA01")]
+
+
+@pytest.mark.parametrize(("text", "name", "atc"), NO_LINK)
+def test_a_medicine_with_no_link_is_recognised_and_never_a_cause(text, name, atc):
+    result = triage(Intake(medications=[text]))
+    assert [(m.name, m.atc, m.drug_class, m.classes) for m in result.medications] == [(name, atc, None, [])]
+    assert result.unrecognised_medications == []
+    assert not any(fact["fact"] == "medication" for step in result.trace for fact in step.matched)
 
 
 @pytest.mark.parametrize("text", UNKNOWN)
@@ -120,10 +139,20 @@ def test_unknown_name_is_kept_as_given(text):
     assert [m.name for m in result.medications] == ["atorvastatin"]
 
 
-def test_unknown_names_never_dropped_and_not_a_cause():
+def test_unknown_names_are_never_dropped_and_named_as_not_checked():
+    """Issue 10: a name that could not be checked no longer gives "nothing points to a cause";
+    the rules name what could not be checked and send the person to a pharmacist."""
     result = triage({"medications": ["Paracetamol", "my blue pill", "ibuprofen gel"]})
-    assert result.unrecognised_medications == ["Paracetamol", "my blue pill", "ibuprofen gel"]
-    assert result.medications == []
+    assert result.unrecognised_medications == ["my blue pill"]
+    assert [c.category for c in result.causes] == ["medicine_unchecked"]
+    assert result.causes[0].evidence == ["could not check: my blue pill"]
+    assert "nothing" not in result.causes[0].explanation.lower()
+    assert [s.id for s in result.see] == ["pharmacist_check"]
+
+
+def test_a_name_not_taken_now_needs_no_check():
+    result = triage({"medications": ["stopped my blue pill"]})
+    assert result.unrecognised_medications == ["stopped my blue pill"]
     assert [c.category for c in result.causes] == ["idiopathic"]
 
 
@@ -161,6 +190,12 @@ def test_each_class_reaches_its_risk_factor_and_the_medication_cause(pack, text,
     assert [f["name"] for f in step.matched if f["fact"] == "medication"] == [result.medications[0].name]
 
 
+def test_a_combination_of_two_groups_reaches_both_risk_factors():
+    result = triage({"medications": ["Inegy 10/20"]})
+    concluded = {fact["name"] for step in result.trace for fact in step.concluded if fact["fact"] == "finding"}
+    assert {"rf_statin", "rf_lipid_lowering"} <= concluded
+
+
 # --- the vocabulary file itself --------------------------------------------------------------
 
 # WHO ATC levels: 1 anatomical group (C), 2 therapeutic (C10), 3 pharmacological (C10A),
@@ -172,6 +207,11 @@ ATC_LEVEL = {
     4: re.compile(r"^[A-Z]\d{2}[A-Z]{2}$"),
     5: re.compile(r"^[A-Z]\d{2}[A-Z]{2}\d{2}$"),
 }
+# Where the WHO index has no substance code, the data README says which code stands instead.
+NO_SUBSTANCE_CODE = {"iron sucrose": "B03AC", "ferric carboxymaltose": "B03AC", "insulin": "A10A",
+                     "inhaled corticosteroid": "R03BA", "calcium carbonate and colecalciferol": "A12AX",
+                     "magnesium": "A12CC"}
+NO_CODE = {"levosalbutamol", "arformoterol", "tonic water"}
 
 
 def _level(code: str) -> int | None:
@@ -186,41 +226,70 @@ def vocabulary_file() -> dict:
 def test_every_atc_code_has_a_valid_shape(vocabulary_file):
     for class_id, drug_class in vocabulary_file["classes"].items():
         if drug_class["atc"] is not None:
-            assert _level(drug_class["atc"]) in (1, 2, 3, 4), class_id
-    for medicine in vocabulary_file["medicines"]:
-        code = medicine.get("atc")
-        assert code is not None, medicine["name"]
-        level = _level(code)
-        assert level is not None, (medicine["name"], code)
-        # A single substance (or fixed combination) has a 7-character substance code; a class
-        # code (level 4) stands only where the vocabulary says so (several product codes).
-        if level != 5:
-            assert medicine["name"] == "iron sucrose", (medicine["name"], code)
-
-
-def test_medicine_codes_sit_under_their_class_code(vocabulary_file):
-    classes = vocabulary_file["classes"]
-    for medicine in vocabulary_file["medicines"]:
-        class_code = classes[medicine["class"]]["atc"]
-        if class_code is None:
+            assert _level(drug_class["atc"]) in (1, 2, 3, 4, 5), class_id
+    for product in vocabulary_file["products"]:
+        code = product["atc"]
+        if code is None:
+            assert product["name"] in NO_CODE
             continue
-        code = medicine["atc"]
-        if medicine["class"] == "statin" and code.startswith("C10BA"):
-            continue  # statin combinations are filed under C10BA, not C10AA
-        assert code.startswith(class_code), (medicine["name"], code, class_code)
+        if product["name"] in NO_SUBSTANCE_CODE:
+            assert code == NO_SUBSTANCE_CODE[product["name"]]
+        else:
+            assert _level(code) == 5, (product["name"], code)
+
+
+def test_single_medicine_codes_sit_under_their_class_code(vocabulary_file):
+    classes = vocabulary_file["classes"]
+    for product in vocabulary_file["products"]:
+        if len(product["ingredients"]) != 1 or not product["classes"] or product["atc"] is None:
+            continue  # combinations are filed under their own codes (C09DA, R03AK...)
+        class_code = classes[product["classes"][0]]["atc"]
+        if class_code is not None:
+            assert product["atc"].startswith(class_code), (product["name"], product["atc"], class_code)
 
 
 def test_statin_codes_match_the_who_index(vocabulary_file):
     # The clinical reference warns that public code often mis-maps statin codes.
     who = {"simvastatin": "C10AA01", "lovastatin": "C10AA02", "pravastatin": "C10AA03", "fluvastatin": "C10AA04",
            "atorvastatin": "C10AA05", "rosuvastatin": "C10AA07", "pitavastatin": "C10AA08"}
-    shipped = {m["name"]: m["atc"] for m in vocabulary_file["medicines"] if m["class"] == "statin"}
+    shipped = {p["name"]: p["atc"] for p in vocabulary_file["products"] if p["classes"] == ["statin"]}
     assert {name: shipped[name] for name in who} == who
 
 
-def test_no_name_or_brand_is_shared_between_medicines(vocabulary_file):
-    seen: dict[str, str] = {}
-    for medicine in vocabulary_file["medicines"]:
-        for text in (medicine["name"], *medicine.get("brands", [])):
-            key = text.lower()
-            assert seen.setdefault(key, medicine["name"]) == medicine["name"], text
+def test_one_code_for_a_combination_however_it_is_written(pack):
+    """Caduet and "amlodipine/atorvastatin" are one product with one code (C10BX03)."""
+    codes = {m.atc for text in ("Caduet", "amlodipine/atorvastatin 10/20", "atorvastatin with amlodipine")
+             for m in read(pack, text)}
+    assert codes == {"C10BX03"}
+
+
+# --- a broken vocabulary is refused, naming the entry ------------------------------------------
+
+
+def _load(data: dict):
+    return Vocabulary.load(data, "vocabulary/medications.yaml")
+
+
+def test_a_name_given_to_two_products_is_refused_naming_both(vocabulary_file):
+    data = copy.deepcopy(vocabulary_file)
+    data["products"][0]["brands"]["UK"].append("Lipitor")
+    with pytest.raises(RulePackError) as caught:
+        _load(data)
+    message = str(caught.value)
+    assert "products[0] (simvastatin)" in message and "'Lipitor'" in message and "atorvastatin" in message
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    (lambda d: d["products"][0].update(classes=["statins"]), "products[0] (simvastatin).classes: unknown class 'statins'"),
+    (lambda d: d["products"][1].pop("atc"), "products[1] (lovastatin).atc: Field required"),
+    (lambda d: d["products"][2]["brands"].update(XX=["Foo"]), "products[2] (pravastatin).brands.XX"),
+    (lambda d: d["products"][3].update(suggests=["gout"]), "products[3] (fluvastatin).suggests"),
+    (lambda d: d["class_words"].update(opioid=["opioid"]), "class_words.opioid: unknown class"),
+    (lambda d: d.update(version=1), "version"),
+])
+def test_a_broken_entry_is_named(vocabulary_file, change, named):
+    data = copy.deepcopy(vocabulary_file)
+    change(data)
+    with pytest.raises(RulePackError) as caught:
+        _load(data)
+    assert named in str(caught.value)

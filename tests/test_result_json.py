@@ -18,7 +18,7 @@ API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
 # The result's top-level keys, as docs/api.md's "The result" section documents them.
 DOCUMENTED_KEYS = {
     "level", "level_label", "do_now", "if_worse", "serious", "causes", "see", "self_care", "trace",
-    "medications", "unrecognised_medications", "disclaimer", "rule_pack",
+    "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "rule_pack",
 }
 
 SAMPLES: list[dict[str, Any]] = [
@@ -75,7 +75,12 @@ def test_shape_of_the_parts(result):
         for fact in step["matched"] + step["concluded"]:
             assert "fact" in fact and "sid" not in fact and "t" not in fact
     for match in data["medications"]:
-        assert set(match) == {"given", "name", "drug_class", "group", "label", "atc"}
+        assert set(match) == {"given", "name", "drug_class", "group", "label", "atc", "classes", "match", "typed",
+                              "read_as", "current", "suggests"}
+    for hint in data["medicine_hints"]:
+        assert set(hint) == {"given", "hint"}
+    for suggestion in data["suggestions"]:
+        assert set(suggestion) == {"field", "text", "medicines"}
     assert all(isinstance(name, str) for name in data["unrecognised_medications"])
 
 

@@ -17,6 +17,7 @@ from cramp_triage import RulePack, Triager, default_rules_path
 from cramp_triage.cli import app
 from cramp_triage.tools.reference import ReferenceEvaluator
 from cramp_triage.files import read_yaml
+from cramp_triage.pack.vocabulary import UNCHECKED
 from cramp_triage.tools.verify import Keyer, discretise, representatives, sweep, verify
 
 
@@ -61,11 +62,12 @@ def test_one_medicine_per_medicine_condition_plus_none_all_and_unknown(pack):
     medicines = discretise(pack).domains["medications"]
     assert medicines[0] is None
     singles = [m[0] for m in medicines[1:] if len(m) == 1]
-    groups = {pack.vocabulary.match(name)[0].group for name in singles if pack.vocabulary.match(name)}
+    known = [name for name in singles if pack.reader.read(name).matches]
+    groups = {pack.reader.read(name).matches[0].group for name in known} | {UNCHECKED}
     read = {p.medication for r in pack.active_rules for p in r.when if isinstance(p.medication, str)}
     assert groups == read
-    assert any(not pack.vocabulary.match(name) for name in singles)  # a name nobody knows
-    assert max(medicines[1:], key=len) == [m for m in singles if pack.vocabulary.match(m)]
+    assert any(pack.reader.read(name).unrecognised for name in singles)  # a name nobody knows
+    assert max(medicines[1:], key=len) == singles  # a name nobody knows is read by a rule too
 
 
 def test_fields_tested_together_share_a_component(pack):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from .facts import Evaluation, Firing
+from .pack.vocabulary import UNCHECKED
 from .errors import EngineError, Problem
-from .result import Level, TriageResult
+from .result import Level, TriageResult, printable
 from .pack import RulePack
 
 
@@ -57,6 +58,8 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
         "self_care": self_care,
         "medications": evaluation.facts.medications,
         "unrecognised_medications": evaluation.facts.unrecognised_medications,
+        "medicine_hints": [{"given": r.given, "hint": r.hint} for r in evaluation.facts.readings if r.hint],
+        "suggestions": _suggestions(pack, evaluation),
         "trace": trace,
         "disclaimer": pack.manifest.disclaimer,
         "rule_pack": {"name": pack.name, "version": pack.version},
@@ -71,11 +74,11 @@ def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[
         # ``c.cause`` is the cause a conclusion names (None for other kinds): a plain attribute,
         # cheaper than ``c.kind``/``c.name`` in this loop over every firing.
         if any(c.cause == cause for c in pack.rule_by_id[firing.rule].then):
-            labels.extend(label for label in _evidence(pack, firing) if label not in labels)
+            labels.extend(label for label in _evidence(pack, evaluation, firing) if label not in labels)
     return labels
 
 
-def _evidence(pack: RulePack, firing: Firing) -> list[str]:
+def _evidence(pack: RulePack, evaluation: Evaluation, firing: Firing) -> list[str]:
     """Plain-language labels of what a firing matched."""
     labels: list[str] = []
     for fact in firing.matched:
@@ -83,12 +86,29 @@ def _evidence(pack: RulePack, firing: Firing) -> list[str]:
         if kind == "intake":
             labels.extend(_answer_label(field, value) for field, value in fact.items() if field != "fact")
         elif kind == "medication":
-            labels.append(f"takes {fact['name']} ({pack.vocabulary.classes[fact['class']].label})")
+            labels.extend(_medicine_evidence(pack, evaluation, fact))
         elif kind == "finding":
             labels.append(pack.terms.findings[fact["name"]].label)
         elif kind == "cause":
             labels.append(pack.terms.causes[fact["name"]].label)
     return labels
+
+
+def _medicine_evidence(pack: RulePack, evaluation: Evaluation, fact: dict[str, Any]) -> list[str]:
+    if fact["name"] == UNCHECKED:  # the names, as given: which ones could not be checked
+        return [f"could not check: {printable(name)}" for name in evaluation.facts.unchecked]
+    label = pack.vocabulary.classes[fact["class"]].label
+    if fact["name"] == fact["class"]:  # a class word: the medicine's name was not given
+        return [f"takes a {label} (name not given)"]
+    return [f"takes {fact['name']} ({label})"]
+
+
+def _suggestions(pack: RulePack, evaluation: Evaluation) -> list[dict[str, Any]]:
+    """Condition questions the medicines taken suggest, unless already answered yes."""
+    answered = evaluation.intake.answered()
+    return [{"field": field, "text": pack.vocabulary.suggested_conditions[field], "medicines": names}
+            for field, names in pack.suggestions(evaluation.facts.medications).items()
+            if answered.get(field) is not True]
 
 
 def _answer_label(field: str, value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,17 +40,50 @@ class Citation(_Frozen):
     section: str | None = Field(default=None, description="Article section heading, where the source is the article.")
 
 
+def printable(text: str) -> str:
+    """Untrusted text (a name as typed) with control and formatting characters (escape sequences,
+    newlines, right-to-left overrides) as escapes, for a label or a terminal: it cannot change
+    the terminal or fake a line."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+MatchKind = Literal["exact", "brand", "spelling", "combination", "fuzzy", "class_word"]
+
+
 class MedicationMatch(BaseModel):
-    """A medicine recognised in the intake."""
+    """A medicine recognised in the intake: a product (generic or combination), or a class
+    named without a medicine ("water tablet": ``name`` is then ``None``)."""
 
     model_config = ConfigDict(frozen=True)
 
     given: str = Field(description="The text as given.")
-    name: str = Field(description="Generic name.")
-    drug_class: str = Field(description="Class id in the vocabulary, e.g. 'statin'.")
-    group: str
-    label: str
-    atc: str | None
+    name: str | None = Field(description="Generic name of the product; null for a class word (generic unknown).")
+    drug_class: str | None = Field(description="The first cramp-linked class id, e.g. 'statin'; null for a medicine with no link.")
+    group: str | None = Field(description="Group of drug_class the rules match on, e.g. 'diuretic'.")
+    label: str | None = Field(description="drug_class in plain words.")
+    atc: str | None = Field(description="WHO ATC code of the product (of the class, for a class word).")
+    classes: list[str] = Field(default_factory=list, description="Every cramp-linked class of the product (a combination can have two).")
+    match: MatchKind = Field(default="exact", description="How it was read: its generic name, a brand, a spelling, "
+                             "separate names of one combination, a typo (fuzzy), or a class word.")
+    typed: str = Field(default="", description="The part of `given` that was read.")
+    read_as: str = Field(default="", description="The vocabulary name(s) it was read as, e.g. 'atorvastatin' for 'atorvastatn'.")
+    current: bool = Field(default=True, description="False when the text says it is not taken now (stopped, allergic...): never a cause.")
+    suggests: list[str] = Field(default_factory=list, description="Condition questions (intake fields) taking it suggests.")
+
+
+class MedicineHint(_Frozen):
+    """A medicine name too vague to check ("inhaler"), with what to look for."""
+
+    given: str = Field(description="The text as given.")
+    hint: str
+
+
+class ConditionSuggestion(_Frozen):
+    """A condition question a medicine taken suggests (metformin: diabetes). It never answers it."""
+
+    field: str = Field(description="The intake field of the condition, e.g. 'diabetes'.")
+    text: str = Field(description="In plain words, what to check.")
+    medicines: list[str] = Field(description="Names of the medicines that suggest it.")
 
 
 class SeriousFinding(_Frozen):
@@ -112,6 +145,8 @@ class TriageResult(_Frozen):
     self_care: list[SelfCareStep]
     medications: list[MedicationMatch] = Field(description="Medicines recognised in the intake.")
     unrecognised_medications: list[str] = Field(description="Medicine names not in the vocabulary, kept as given.")
+    medicine_hints: list[MedicineHint] = Field(default_factory=list, description="For vague names: what to look for.")
+    suggestions: list[ConditionSuggestion] = Field(default_factory=list, description="Condition questions a medicine suggests.")
     trace: list[TraceStep]
     disclaimer: str
     rule_pack: RulePackInfo

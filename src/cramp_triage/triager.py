@@ -100,7 +100,7 @@ class Triager:
     def evaluate(self, intake: Intake | dict[str, Any]) -> Evaluation:
         """Run the rules on one intake and return the raw firings (``triage`` shapes them)."""
         intake = parse_intake(intake)
-        facts = intake_facts(intake, self.pack.vocabulary)
+        facts = intake_facts(intake, self.pack.reader)
         text, engine_facts, texts = Engine.encode(facts.base)
         cache = self._cache
         firings = cache.get(text) if cache is not None else None

@@ -45,6 +45,9 @@ def interview(triager: Any) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     settled: set[str] = set()
     while (question := guide.next_question(answers, settled)) is not None:
+        because = guide.suggested(answers).get(question.field)
+        if because:  # the medicine suggests the condition; the person answers it
+            print(f"\n(Asked because you take {', '.join(because)}.)", end="", file=say)
         print(f"\n{question.ask} [{question.choices}] ", end="", file=say, flush=True)
         try:
             line = sys.stdin.readline()

@@ -85,9 +85,11 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
     if result.self_care:
         heading(console, "Self-care")
         bullets(console, [Text(step.text) for step in result.self_care])
-    if result.unrecognised_medications:
-        heading(console, "Medicines not recognised (not checked for links with cramps)")
-        bullets(console, [Text(name) for name in result.unrecognised_medications])
+    from .medicines import medicine_sections
+
+    for title, items in medicine_sections(result):
+        heading(console, title)
+        bullets(console, items)
     console.print()
     console.print(indented(console, Text(result.disclaimer, style="italic"), "", ""), soft_wrap=True)
     console.print(indented(console, Text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}. Run `cramp-triage explain` "

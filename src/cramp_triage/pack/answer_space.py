@@ -7,8 +7,8 @@ questions can still change the outcome), so both try the same values:
 - a number: each threshold the rules compare it with, and a value either side of it, within
   the bounds the intake allows;
 - ``locations``: every non-empty set of the places the rules name, plus one place they do not;
-- ``medications``: one medicine for each medicine condition of the rules, all of those
-  together, and a name the vocabulary does not know.
+- ``medications``: one medicine for each medicine condition of the rules (a product's name, or
+  a class word), all of those together, and a name the vocabulary does not know.
 
 "Don't know" (``None``) is not among them: callers add it where they need it.
 """
@@ -23,7 +23,8 @@ from annotated_types import Ge, Le
 
 from .conditions import Test
 from ..intake import Intake, Location, answer_type
-from .rulepack import INTAKE_FIELD_KINDS, RulePack
+from .rulepack import INTAKE_FIELD_KINDS, FactKey, RulePack
+from .vocabulary import UNCHECKED
 
 MEDICATIONS = "medications"
 UNKNOWN_MEDICINE = "an unlisted medicine"
@@ -82,7 +83,7 @@ def _numbers(field: str, tests: list[Any]) -> list[float | int]:
 
 
 def _medicines(pack: RulePack) -> list[Any]:
-    chosen: list[str] = []
+    chosen: list[FactKey] = []
     seen: set[frozenset[Any]] = set()
     for rule in pack.active_rules:
         for pattern in rule.when:
@@ -93,10 +94,26 @@ def _medicines(pack: RulePack) -> list[Any]:
             if matching in seen:
                 continue
             seen.add(matching)
-            if not any(("medication", name) in matching for name in chosen):
-                chosen.append(sorted(name for _, name in matching)[0])
-    values: list[Any] = [[name] for name in chosen]
-    if len(chosen) > 1:
-        values.append(list(chosen))
-    values.append([UNKNOWN_MEDICINE])
+            if not any(key in matching for key in chosen):
+                # A product first (its name reads back into the fact), the shortest name.
+                chosen.append(min(matching, key=lambda key: (
+                    pack.possible_facts[key]["name"] not in pack.vocabulary.product_by_name, len(key[1]), key)))
+    texts = list(dict.fromkeys(_text(pack, key) for key in chosen))
+    values: list[Any] = [[text] for text in texts]
+    if len(texts) > 1:
+        values.append(list(texts))
+    if UNKNOWN_MEDICINE not in texts:
+        values.append([UNKNOWN_MEDICINE])
     return values
+
+
+def _text(pack: RulePack, key: FactKey) -> str:
+    """A medicine text that reads back into the fact ``key``: the product's name, a class word
+    for a class named without a medicine, or a name the vocabulary does not know."""
+    fact = pack.possible_facts[key]
+    vocabulary = pack.vocabulary
+    if fact["name"] == UNCHECKED:
+        return UNKNOWN_MEDICINE
+    if fact["name"] not in vocabulary.product_by_name and fact["name"] in vocabulary.class_words:
+        return vocabulary.class_words[fact["name"]][0]
+    return str(fact["name"])

@@ -8,7 +8,7 @@ problem with its file and rule id; a pack that loads can be compiled.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,11 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem, RulePackError
 from ..files import read_yaml
 from ..intake import Intake, Location, answer_type
-from ..result import Level
+from ..result import Level, MedicationMatch
 from .conditions import FieldTests, Pattern, Test, selector_attributes
 from .schema import CONCLUSION_KINDS, Manifest, Rule, Terms
-from .vocabulary import Vocabulary
+from .reading import Reader
+from .vocabulary import Vocabulary, medication_facts, medication_key
 
 
 # --- the pack ---------------------------------------------------------------------------------
@@ -52,6 +53,12 @@ class RulePack:
 
     def file_of(self, rule_id: str) -> str:
         return self._files[rule_id]
+
+    @cached_property
+    def reader(self) -> Reader:
+        """Reads medicine names against the vocabulary; built on first use, once per pack (so once
+        per process for the shipped pack): loading the pack does not pay for it."""
+        return Reader(self.vocabulary)
 
     @cached_property
     def active_rules(self) -> list[Rule]:
@@ -85,10 +92,8 @@ class RulePack:
             for name in self.terms.table(kind):
                 name = name.value if isinstance(name, Level) else name
                 facts[(kind, name)] = self.fact_for(kind, name)
-        for medicine in self.vocabulary.medicines:
-            group = self.vocabulary.classes[medicine.drug_class].group
-            facts[("medication", medicine.name)] = {
-                "fact": "medication", "name": medicine.name, "class": medicine.drug_class, "group": group}
+        for fact in medication_facts(self.vocabulary):
+            facts[("medication", medication_key(fact))] = fact
         return facts
 
     def matching_facts(self, pattern: Pattern) -> set[FactKey]:
@@ -109,6 +114,25 @@ class RulePack:
             if target.fact_kind is not None and target.fact_kind != "medication":
                 for key in self.matching_facts(target):
                     yield key, negated
+
+    @cached_property
+    def fields_read(self) -> frozenset[str]:
+        """The intake fields the active rules test."""
+        return frozenset(name for rule in self.active_rules for pattern in rule.when
+                         for group in (pattern.negated or pattern).intake_groups() for name in group)
+
+    def suggestions(self, medicines: Iterable[MedicationMatch]) -> dict[str, list[str]]:
+        """Condition fields the rules read that medicines taken now suggest (metformin:
+        diabetes), each with the medicines' names. A suggestion never answers the field."""
+        found: dict[str, list[str]] = {}
+        for medicine in medicines:
+            if not medicine.current or medicine.name is None:
+                continue
+            for field in medicine.suggests:
+                names = found.setdefault(field, []) if field in self.fields_read else []
+                if medicine.name not in names:
+                    names.append(medicine.name)
+        return found
 
     @cached_property
     def red_flags(self) -> list[str]:
@@ -159,7 +183,7 @@ class RulePack:
             raise RulePackError(f"not a rule pack: {root}", [Problem(str(manifest_path), "missing")], path=str(root))
         manifest = _validate(Manifest, read_yaml(manifest_path, RulePackError), "pack.yaml")
         terms = _validate(Terms, read_yaml(root / manifest.terms, RulePackError), manifest.terms)
-        vocabulary = _validate(Vocabulary, read_yaml(root / manifest.vocabulary, RulePackError), manifest.vocabulary)
+        vocabulary = Vocabulary.load(read_yaml(root / manifest.vocabulary, RulePackError), manifest.vocabulary)
 
         problems: list[Problem] = []
         rules: list[Rule] = []

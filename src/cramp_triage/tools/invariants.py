@@ -122,12 +122,10 @@ def mentions_quinine(text: str, pack: RulePack) -> bool:
 
 
 def check_no_quinine(result: TriageResult, pack: RulePack) -> list[str]:
-    """Nothing in the result (advice, labels, trace) names quinine or tonic water. The medicine
-    names the person typed are echoed back as given; they are their words, not our advice."""
-    own_words = result.model_copy(update={
-        "unrecognised_medications": [],
-        "medications": [m.model_copy(update={"given": ""}) for m in result.medications],
-    })
+    """Nothing in the result (advice, labels, trace) names quinine or tonic water. The medicines
+    the person typed are read back (as given, and as the vocabulary names them, quinine among
+    them so that it can be reviewed); they are their medicines, not our advice."""
+    own_words = result.model_copy(update={"unrecognised_medications": [], "medications": [], "medicine_hints": []})
     if mentions_quinine(own_words.model_dump_json(), pack):
         return ["the result mentions quinine or tonic water"]
     return []

@@ -34,7 +34,7 @@ def lint_pack(path: str | Path) -> list[LintProblem]:
     except RulePackError as error:
         return [LintProblem("error", p.loc, p.message) for p in error.problems] or [
             LintProblem("error", error.path or str(path), error.message)]
-    problems = chaining_problems(pack)
+    problems = chaining_problems(pack) + vocabulary_problems(pack)
     questions = Path(path) / QUESTIONS_FILE
     if questions.is_file():
         try:
@@ -42,6 +42,14 @@ def lint_pack(path: str | Path) -> list[LintProblem]:
         except RulePackError as error:
             problems += [LintProblem("error", p.loc, p.message) for p in error.problems]
     return sorted(problems, key=lambda p: p.severity != "error")
+
+
+def vocabulary_problems(pack: RulePack) -> list[LintProblem]:
+    """Names of different medicines within one typo of each other: a typo of one would read as
+    the other, so the typo threshold (``pack/fuzzy.py``) would not be safe for them."""
+    return [LintProblem("error", pack.manifest.vocabulary, f"{a!r} and {b!r} name different medicines (or classes) "
+                        "within one typo of each other; a typo of one could be read as the other")
+            for a, b in pack.reader.close_pairs()]
 
 
 def chaining_problems(pack: RulePack) -> list[LintProblem]:

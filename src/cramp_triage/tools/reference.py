@@ -31,7 +31,7 @@ class ReferenceEvaluator:
         self._rules = sorted(pack.active_rules, key=lambda rule: strata[rule.id])
 
     def evaluate(self, intake: Intake | dict[str, Any]) -> ReferenceOutcome:
-        facts_in = intake_facts(parse_intake(intake), self.pack.vocabulary)
+        facts_in = intake_facts(parse_intake(intake), self.pack.reader)
         answers = {k: v for k, v in facts_in.base[0].items() if k != "fact"}
         facts: list[dict[str, Any]] = list(facts_in.base[1:])
         concluded: set[tuple[str, str]] = set()

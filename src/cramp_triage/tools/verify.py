@@ -141,7 +141,7 @@ class Keyer:
         return found
 
     def _local(self, owner: int | None, answers: Answers) -> Key:
-        facts = intake_facts(Intake(**answers), self.pack.vocabulary)
+        facts = intake_facts(Intake(**answers), self.pack.reader)
         known = {k: v for k, v in facts.base[0].items() if k != "fact"}
         medicines = facts.base[1:]
         classes: set[frozenset[tuple[str, int]]] = set()
