@@ -24,11 +24,11 @@ LAYERS: list[set[str]] = [
     {"api"},
     {"triager"},
     {"assemble", "engine"},
-    {"facts"},
+    {"facts", "schemas"},
     {"pack"},
     {"intake", "result"},
     {"files"},
-    {"errors"},
+    {"errors", "about"},
 ]
 
 

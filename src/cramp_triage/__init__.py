@@ -29,6 +29,7 @@ try:
         Cause,
         Citation,
         Level,
+        LibraryInfo,
         MedicationMatch,
         Referral,
         RulePackInfo,
@@ -51,12 +52,9 @@ def __getattr__(name: str) -> str:
     # __version__ is read from the installed metadata only when asked for: the look-up scans
     # the installed distributions, work no triage needs.
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from .about import library_version
 
-        try:
-            return version("cramp-triage")
-        except PackageNotFoundError:  # running from a source tree that was never installed
-            return "0+unknown"
+        return library_version()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -71,6 +69,7 @@ __all__ = [
     "Intake",
     "IntakeError",
     "Level",
+    "LibraryInfo",
     "Location",
     "MedicationMatch",
     "Problem",

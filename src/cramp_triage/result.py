@@ -65,8 +65,12 @@ class _Frozen(BaseModel):
 
 
 class Citation(_Frozen):
+    """A source a rule rests on, with its address from the rule pack's manifest. (Titles stay in
+    the manifest and ``explain``: one names quinine, which no result ever does.)"""
+
     source: str = Field(description="Short source name from the pack manifest, e.g. 'NHS-DVT' or 'article'.")
     section: str | None = Field(default=None, description="Article section heading, where the source is the article.")
+    url: str | None = Field(default=None, description="Where to read the source, when it is on the web.")
 
 
 class MedicationMatch(BaseModel):
@@ -128,6 +132,11 @@ class RulePackInfo(_Frozen):
     version: str
 
 
+class LibraryInfo(_Frozen):
+    name: str = Field(description="Always 'cramp-triage'.")
+    version: str = Field(description="The cramp-triage release that gave the result.")
+
+
 class TriageResult(_Frozen):
     """The answer: level first, then why, causes, whom to see, self-care, and the trace."""
 
@@ -144,3 +153,4 @@ class TriageResult(_Frozen):
     trace: list[TraceStep]
     disclaimer: str
     rule_pack: RulePackInfo
+    library: LibraryInfo
