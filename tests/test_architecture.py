@@ -19,7 +19,7 @@ PACKAGE = Path(cramp_triage.__file__).parent
 LAYERS: list[set[str]] = [
     {"cli", "pytest_plugin"},
     {"tools"},
-    {"scenarios", "batch"},
+    {"scenarios", "batch", "explain"},
     {"interview"},
     {"api"},
     {"triager"},
@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"facts", "schemas"},
     {"pack"},
     {"intake", "result"},
-    {"files"},
+    {"files", "answer_shape"},
     {"errors", "about"},
 ]
 

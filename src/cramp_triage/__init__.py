@@ -24,6 +24,7 @@ try:
     )
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, parse_intake, parse_intake_json
+    from .interview import Question, next_question
     from .pack import RulePack, default_rules_path
     from .result import (
         Cause,
@@ -73,6 +74,7 @@ __all__ = [
     "Location",
     "MedicationMatch",
     "Problem",
+    "Question",
     "Referral",
     "RulePack",
     "RulePackError",
@@ -86,6 +88,7 @@ __all__ = [
     "__version__",
     "default_rules_path",
     "default_triager",
+    "next_question",
     "parse_intake",
     "parse_intake_json",
     "triage",

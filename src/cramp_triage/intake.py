@@ -28,6 +28,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .answer_shape import AnswerShape, shapes_from_schema
 from .errors import IntakeError, Problem
 
 
@@ -162,6 +163,12 @@ def is_list_field(field: str) -> bool:
 
 
 LIST_FIELDS = frozenset(name for name in Intake.model_fields if is_list_field(name))
+
+
+@cache
+def answer_shapes() -> dict[str, AnswerShape]:
+    """Each field's answer shape (type, choices, bounds), read from the intake's JSON Schema."""
+    return shapes_from_schema(Intake.model_json_schema())
 
 
 @cache
