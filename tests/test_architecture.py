@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"facts", "schemas"},
     {"pack"},
     {"intake", "result"},
+    {"fhir_response"},
     {"files", "answer_shape"},
     {"errors", "about"},
 ]

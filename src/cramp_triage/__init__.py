@@ -24,7 +24,7 @@ try:
     )
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, parse_intake, parse_intake_json
-    from .interview import Question, next_question
+    from .interview import Question, next_question, questionnaire
     from .pack import RulePack, default_rules_path
     from .result import (
         Cause,
@@ -91,6 +91,7 @@ __all__ = [
     "next_question",
     "parse_intake",
     "parse_intake_json",
+    "questionnaire",
     "triage",
     "triage_many",
 ]

@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from .answer_shape import AnswerShape, shapes_from_schema
 from .errors import IntakeError, Problem
+from .fhir_response import read_questionnaire_response
 
 
 class Location(StrEnum):
@@ -141,6 +142,18 @@ class Intake(BaseModel):
     def answered(self) -> dict[str, Any]:
         """The known answers only, as plain JSON values."""
         return self.model_dump(mode="json", exclude_none=True)
+
+    @classmethod
+    def from_questionnaire_response(cls, response: Mapping[str, Any]) -> Intake:
+        """The intake a FHIR R4 ``QuestionnaireResponse`` to ``questionnaire()`` gives: each
+        item's linkId is a field, its answers the field's answer (an item without an answer is
+        "don't know"). Raise ``IntakeError`` naming each fault by its place in the resource."""
+        read = read_questionnaire_response(response, answer_shapes())
+        try:
+            return parse_intake(read.answers)
+        except IntakeError as error:
+            raise IntakeError("invalid QuestionnaireResponse", [
+                Problem(read.place(p.loc), f"{p.loc.split('.')[0]}: {p.message}") for p in error.problems]) from None
 
 
 @cache
