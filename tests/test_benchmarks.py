@@ -3,6 +3,7 @@ so a reader who follows docs/safety.md or benchmarks/README.md does not meet a b
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -26,6 +27,10 @@ def test_the_evidence_scripts_run_at_a_small_size() -> None:
     soak = _run("benchmarks/soak.py", "--total", "3000", "--every", "1000")
     assert soak.returncode == 0, soak.stdout + soak.stderr
     assert "growth after the first 1,000" in soak.stdout
+    server = _run("benchmarks/server_throughput.py", "--n", "300", "--concurrency", "4", "--json")
+    assert server.returncode == 0, server.stderr
+    figures = json.loads(server.stdout)
+    assert set(figures["workers"]) == {"1", "2"} and figures["workers"]["1"]["throughput"]["requests_per_second"] > 0
     load = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_load.py",
                 env={"CRAMP_LOAD_CALLS": "20"})
     assert load.returncode == 0, load.stdout[-2000:]

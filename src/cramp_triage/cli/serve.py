@@ -62,4 +62,5 @@ def serve(
     import uvicorn
 
     uvicorn.run("cramp_triage.server.app:create_app", factory=True, host=host, port=port, workers=workers,
-                access_log=access_log, log_level="info", server_header=False, timeout_graceful_shutdown=5)
+                http="cramp_triage.server.nodelay:NoDelayProtocol", access_log=access_log, log_level="info",
+                server_header=False, timeout_graceful_shutdown=5)
