@@ -283,3 +283,28 @@ def test_the_log_never_holds_a_request_body(client, server):
     log = server.log_text()
     assert '"POST /v1/triage HTTP/1.1" 200' in log  # the access log is on, and says only this
     assert MARKER not in log
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_serve_takes_the_documented_options():
+    """docs/server.md's commands: another port, two workers, a timeout, no access log."""
+    with running_server("--workers", "2", "--timeout", "5", "--no-access-log") as started:
+        with httpx.Client(base_url=started.base, timeout=30) as session:
+            answers = [session.post("/v1/triage", json={"leg_swelling": True}).json()["level"] for _ in range(20)]
+        assert set(answers) == {"urgent"}
+        assert "POST /v1/triage" not in started.log_text()
+
+
+def test_serve_refuses_a_remote_address_unless_told():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = [str(Path(sys.executable).parent / "cramp-triage"), "serve", "--host", "0.0.0.0", "--port", "1"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "not a loopback address" in done.stderr and "--allow-remote" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -47,3 +47,19 @@ def test_mypy_catches_what_the_types_forbid(tmp_path):
     done = _mypy(str(bad), cwd=tmp_path)
     assert done.returncode == 1
     assert "bad.py:2: error" in done.stdout and "bad.py:3: error" in done.stdout and "bad.py:4: error" in done.stdout
+
+
+@pytest.mark.slow
+def test_every_python_example_of_the_docs_passes_mypy_strict(tmp_path):
+    """The README's and docs' own examples, each as a module, type-check as an app's code would."""
+    from test_docs import ALL_BLOCKS
+
+    examples = [block for block in ALL_BLOCKS if block.lang == "python"]
+    assert examples
+    paths = []
+    for number, block in enumerate(examples):
+        path = tmp_path / f"example_{number}.py"
+        path.write_text(f"# {block.id}\n{block.text}", encoding="utf-8")
+        paths.append(str(path))
+    done = _mypy(*paths, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
