@@ -308,3 +308,16 @@ def test_serve_refuses_a_remote_address_unless_told():
     assert done.returncode == 2
     assert "not a loopback address" in done.stderr and "--allow-remote" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_serve_without_the_extra_says_how_to_install_it(monkeypatch):
+    import sys
+
+    from typer.testing import CliRunner
+
+    from cramp_triage.cli import app
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if the [server] extra were not installed
+    done = CliRunner().invoke(app, ["serve"])
+    assert done.exit_code == 2
+    assert "pip install 'cramp-triage[server]'" in done.stderr
