@@ -18,17 +18,18 @@ PACKAGE = Path(cramp_triage.__file__).parent
 # from above. Names in one set are independent of each other.
 LAYERS: list[set[str]] = [
     {"cli", "pytest_plugin"},
-    {"tools"},
-    {"scenarios", "batch"},
+    {"tools", "server"},
+    {"scenarios", "batch", "explain"},
     {"interview"},
     {"api"},
     {"triager"},
     {"assemble", "engine"},
-    {"facts"},
+    {"facts", "schemas"},
     {"pack"},
     {"intake", "result"},
-    {"files"},
-    {"errors"},
+    {"fhir_response"},
+    {"files", "answer_shape"},
+    {"errors", "about"},
 ]
 
 
@@ -70,6 +71,14 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+def test_only_the_server_package_touches_its_web_stack():
+    # fastapi, starlette, uvicorn and anyio come with the [server] extra: the library must not need them.
+    web = {"fastapi", "starlette", "uvicorn", "anyio", "httpx"}
+    leaks = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+             if path.parent.name != "server" and path.name != "serve.py" and _imports(path) & web]
+    assert leaks == []
+
+
 def test_only_the_engine_package_touches_durable_rules():
     leaks = [str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
              if path.parent.name != "engine" and _imports(path) & {"durable", "durable_rules_engine"}]
@@ -85,3 +94,28 @@ def test_the_public_api_is_all_of_init_and_nothing_else():
     assert public - subpackages == exported
     for name in cramp_triage.__all__:
         assert getattr(cramp_triage, name) is not None
+
+
+def test_the_library_imports_no_cli_or_server_stack_and_starts_no_thread():
+    """An app that does ``import cramp_triage`` and triages (or asks the next question, or builds
+    the Questionnaire) loads neither the CLI's typer and rich nor the service's web stack, and the
+    import itself starts no thread, prints nothing and configures no logging."""
+    import subprocess
+    import sys
+
+    script = (
+        "import logging, sys, threading\n"
+        "before = threading.active_count()\n"
+        "import cramp_triage\n"
+        "assert threading.active_count() == before, 'import started a thread'\n"
+        "assert not logging.getLogger().handlers, 'import configured logging'\n"
+        "cramp_triage.triage(cramp_triage.Intake(locations=['calf']))\n"
+        "cramp_triage.next_question({})\n"
+        "cramp_triage.questionnaire()\n"
+        "loaded = sorted({name.split('.')[0] for name in sys.modules} & "
+        "{'typer', 'rich', 'click', 'fastapi', 'starlette', 'uvicorn', 'anyio', 'httpx'})\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "[]\n" and done.stderr == ""

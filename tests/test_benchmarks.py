@@ -32,6 +32,10 @@ def test_the_evidence_scripts_run_at_a_small_size() -> None:
     figures = json.loads(medicines.stdout)
     assert all(figures["lazy"].values()), figures["lazy"]
     assert figures["figures_us"]["all"]["n"] == figures["strings"] == 712
+    server = _run("benchmarks/server_throughput.py", "--n", "300", "--concurrency", "4", "--json")
+    assert server.returncode == 0, server.stderr
+    figures = json.loads(server.stdout)
+    assert set(figures["workers"]) == {"1", "2"} and figures["workers"]["1"]["throughput"]["requests_per_second"] > 0
     load = _run("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_load.py",
                 env={"CRAMP_LOAD_CALLS": "20"})
     assert load.returncode == 0, load.stdout[-2000:]

@@ -26,7 +26,7 @@ def spawn(*args: str) -> pexpect.spawn:
 
 
 def expect_question(child: pexpect.spawn, field: str) -> None:
-    child.expect_exact(QUESTIONS[field].ask)
+    child.expect_exact(QUESTIONS[field].text)
     child.expect_exact("]")
 
 
@@ -51,7 +51,7 @@ def test_an_emergency_ends_the_interview_at_once() -> None:
     child.expect_exact(triage({"breathless_or_chest_pain": True}).level_label.upper())
     before_result = child.before
     child.expect(pexpect.EOF)
-    assert not any(q.ask in before_result for f, q in QUESTIONS.items() if f != "breathless_or_chest_pain")
+    assert not any(q.text in before_result for f, q in QUESTIONS.items() if f != "breathless_or_chest_pain")
     child.close()
     assert child.exitstatus == 0
 
@@ -71,7 +71,7 @@ def test_questions_that_cannot_change_anything_are_skipped(interview: Interview)
         if index != 0:
             break
         text = " ".join(child.before.split())
-        field = next(f for f, q in QUESTIONS.items() if q.ask in text)
+        field = next(f for f, q in QUESTIONS.items() if q.text in text)
         asked.append(field)
         child.sendline("?")
     child.expect(pexpect.EOF)
@@ -102,7 +102,7 @@ def test_no_input_never_prompts_in_a_terminal() -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert all(q.ask not in child.before for q in QUESTIONS.values())
+    assert all(q.text not in child.before for q in QUESTIONS.values())
     assert '"level"' in child.before
 
 

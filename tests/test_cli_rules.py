@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cli_helpers import assert_one_line_error, copy_pack, run, write_yaml
 
+import cramp_triage
 from cramp_triage import Intake, RulePack, TriageResult, default_rules_path, triage
 from cramp_triage.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
 from cramp_triage.files import read_yaml
@@ -176,9 +177,13 @@ def test_every_command_takes_rules(tmp_path: Path) -> None:
 # -- schema ----------------------------------------------------------------------------------
 
 
-def test_schemas_are_the_models_schemas() -> None:
-    assert json.loads(run("schema", "intake").stdout) == Intake.model_json_schema()
-    assert json.loads(run("schema", "result").stdout) == TriageResult.model_json_schema()
+def test_schemas_are_the_models_schemas_with_id_and_version() -> None:
+    for name, model in (("intake", Intake), ("result", TriageResult)):
+        published = json.loads(run("schema", name).stdout)
+        assert published.pop("$schema") == "https://json-schema.org/draft/2020-12/schema"
+        assert published.pop("$id") == f"urn:cramp-triage:schema:{name}:{cramp_triage.__version__}"
+        assert published.pop("version") == cramp_triage.__version__
+        assert published == model.model_json_schema()
 
 
 def test_the_docs_show_the_current_graph_of_the_shipped_pack():

@@ -15,8 +15,11 @@ copy of ``examples/`` and the files listed in ``SANDBOX_FILES`` (so a command ma
 
 A directive goes in an HTML comment on the line just before a block:
 ``<!-- doctest: exit=1 -->`` (the expected exit code of every command in the block),
-``<!-- doctest: file=NAME -->``, or ``<!-- doctest: covered-by tests/FILE.py::TEST -->`` for an
-example that needs a terminal or a server (the named test exists and runs it).
+``<!-- doctest: file=NAME -->``, ``<!-- doctest: server -->`` for an example that calls the HTTP
+service (a real ``cramp-triage serve`` runs on a free loopback port for these blocks, and the
+``http://127.0.0.1:8000`` a reader would use is replaced with its address), or
+``<!-- doctest: covered-by tests/FILE.py::TEST -->`` for an example that needs a terminal (the
+named test exists and runs it).
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from pathlib import Path
 
 import pytest
 
+from server_helpers import running_server
+
 ROOT = Path(__file__).resolve().parents[1]
+DOCS_SERVER = "http://127.0.0.1:8000"  # where the docs tell a reader the service listens
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUNNABLE = {"python", "sh", "console"}
 BIN = Path(sys.executable).parent
@@ -137,6 +143,13 @@ def sandboxes(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
     return {}
 
 
+@pytest.fixture(scope="module")
+def docs_server():
+    """One running service for every block marked ``server``, started when the first needs it."""
+    with running_server("--no-access-log") as server:
+        yield server.base
+
+
 def _sandbox(sandboxes: dict[Path, Path], tmp_path_factory: pytest.TempPathFactory, doc: Path) -> Path:
     if doc not in sandboxes:
         folder = tmp_path_factory.mktemp(doc.stem)
@@ -166,7 +179,7 @@ def _runs(block: Block) -> bool:
 
 
 @pytest.mark.parametrize("block", [b for b in ALL_BLOCKS if _runs(b)], ids=lambda b: b.id)
-def test_example_runs(block: Block, sandboxes, tmp_path_factory) -> None:
+def test_example_runs(block: Block, sandboxes, tmp_path_factory, request) -> None:
     covered = block.directives.get("covered-by")
     if covered:
         test_file, _, test_name = covered.partition("::")
@@ -179,6 +192,9 @@ def test_example_runs(block: Block, sandboxes, tmp_path_factory) -> None:
         (cwd / block.directives["file"]).write_text(block.text, encoding="utf-8")
         return
     expected_code = int(block.directives.get("exit", "0"))
+    if "server" in block.directives:
+        block = Block(block.path, block.line, block.lang,
+                      block.text.replace(DOCS_SERVER, request.getfixturevalue("docs_server")), block.directives)
     if block.lang == "python":
         done = subprocess.run([sys.executable, "-c", block.text], cwd=cwd, env=_env(), capture_output=True,
                               text=True, timeout=120)
@@ -223,3 +239,10 @@ def test_markdown_links_between_docs_resolve() -> None:
             if "://" in target:
                 continue
             assert (doc.parent / target).exists(), f"{doc.relative_to(ROOT)} links to missing {target}"
+
+
+def test_blocks_that_call_the_service_say_so() -> None:
+    """A block calling the service without the ``server`` directive would call nothing there."""
+    missing = [b.id for b in ALL_BLOCKS if _runs(b) and DOCS_SERVER in b.text
+               and "server" not in b.directives and "covered-by" not in b.directives]
+    assert missing == []

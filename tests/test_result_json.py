@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+import cramp_triage
 from cramp_triage import Intake, Level, TriageResult, triage
 
 API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
@@ -19,6 +20,7 @@ API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
 DOCUMENTED_KEYS = {
     "level", "level_label", "do_now", "if_worse", "serious", "causes", "see", "self_care", "trace",
     "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "rule_pack",
+    "library",
 }
 
 SAMPLES: list[dict[str, Any]] = [
@@ -60,6 +62,7 @@ def test_shape_of_the_parts(result):
     data = result.model_dump(mode="json")
     assert data["level"] in [level.value for level in Level]
     assert set(data["rule_pack"]) == {"name", "version"}
+    assert data["library"] == {"name": "cramp-triage", "version": cramp_triage.__version__}
     for item in data["serious"]:
         assert set(item) == {"id", "label", "level", "emergency", "rule"}
     for cause in data["causes"]:
@@ -72,6 +75,9 @@ def test_shape_of_the_parts(result):
     for step in data["trace"]:
         assert set(step) == {"rule", "title", "layer", "matched", "concluded", "citations"}
         assert step["citations"], "every rule is cited"
+        for citation in step["citations"]:
+            assert set(citation) == {"source", "section", "url"}
+            assert citation["url"] is None or citation["url"].startswith("https://")
         for fact in step["matched"] + step["concluded"]:
             assert "fact" in fact and "sid" not in fact and "t" not in fact
     for match in data["medications"]:

@@ -194,5 +194,7 @@ def test_engine_and_reference_agree_on_every_table_intake(triager, reference: Re
 def test_each_firing_cites_its_rules_citations(triager, pack):
     for row in TABLE:
         for step in triager.triage(row.fires).trace:
-            assert step.citations == pack.rule_by_id[step.rule].citations
+            cited = pack.rule_by_id[step.rule].citations
+            assert [(c.source, c.section) for c in step.citations] == [(c.source, c.section) for c in cited]
+            assert [c.url for c in step.citations] == [pack.manifest.sources[c.source].url for c in cited]
             assert step.title == pack.rule_by_id[step.rule].title

@@ -221,7 +221,7 @@ def test_errors_inside_a_case_name_the_case_and_line(tmp_path, pack):
     """)
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: cases[2].given.cramps_per_week (line 8): "
-        "Input should be a valid integer, unable to parse string as an integer")
+        "Input should be a whole number (an integer)")
 
 
 def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
@@ -557,7 +557,7 @@ def test_what_if_json(tmp_path):
 @pytest.mark.parametrize(("change", "message"), [
     ("pregnant", "invalid change: pregnant: write it as field=value, e.g. pregnant=false"),
     ("pregnnt=true", "invalid change: pregnnt=true: unknown intake field 'pregnnt'; did you mean pregnant? allowed: "),
-    ("pregnant=perhaps", "invalid intake: pregnant: Input should be a valid boolean, unable to interpret input"),
+    ("pregnant=perhaps", "invalid intake: pregnant: Input should be true or false (leave the answer out if it is not known)"),
     ("cramps_per_week=-1", "invalid intake: cramps_per_week: Input should be greater than or equal to 0"),
 ])
 def test_what_if_bad_changes(tmp_path, change, message):

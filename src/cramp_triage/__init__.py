@@ -24,11 +24,13 @@ try:
     )
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, parse_intake, parse_intake_json
+    from .interview import Question, next_question, questionnaire
     from .pack import RulePack, default_rules_path
     from .result import (
         Cause,
         Citation,
         Level,
+        LibraryInfo,
         MedicationMatch,
         Referral,
         RulePackInfo,
@@ -51,12 +53,9 @@ def __getattr__(name: str) -> str:
     # __version__ is read from the installed metadata only when asked for: the look-up scans
     # the installed distributions, work no triage needs.
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from .about import library_version
 
-        try:
-            return version("cramp-triage")
-        except PackageNotFoundError:  # running from a source tree that was never installed
-            return "0+unknown"
+        return library_version()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -71,9 +70,11 @@ __all__ = [
     "Intake",
     "IntakeError",
     "Level",
+    "LibraryInfo",
     "Location",
     "MedicationMatch",
     "Problem",
+    "Question",
     "Referral",
     "RulePack",
     "RulePackError",
@@ -87,8 +88,10 @@ __all__ = [
     "__version__",
     "default_rules_path",
     "default_triager",
+    "next_question",
     "parse_intake",
     "parse_intake_json",
+    "questionnaire",
     "triage",
     "triage_many",
 ]

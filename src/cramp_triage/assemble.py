@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .about import NAME, library_version
 from .facts import Evaluation, Firing
 from .pack.vocabulary import UNCHECKED
 from .errors import EngineError, Problem
@@ -44,7 +45,7 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     rules = pack.rule_by_id
     trace = [
         {"rule": firing.rule, "title": (rule := rules[firing.rule]).title, "layer": rule.layer,
-         "matched": firing.matched, "concluded": firing.concluded, "citations": rule.citations}
+         "matched": firing.matched, "concluded": firing.concluded, "citations": pack.citations[firing.rule]}
         for firing in evaluation.firings
     ]
     return TriageResult.model_validate({
@@ -63,6 +64,7 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
         "trace": trace,
         "disclaimer": pack.manifest.disclaimer,
         "rule_pack": {"name": pack.name, "version": pack.version},
+        "library": {"name": NAME, "version": library_version()},
     })
 
 

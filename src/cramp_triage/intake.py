@@ -2,22 +2,38 @@
 
 An absent answer (``None``) means "not known"; the rules treat it differently from "no".
 The intake knows nothing of rules: ``facts.py`` turns it into engine facts.
+
+The intake is strict, in JSON and in Python alike: it takes exactly what its JSON Schema
+(``cramp-triage schema intake``) allows. true/false for a yes/no answer (never "yes" or 1), a
+number for a number (never "5"; a whole number where one is asked, 4.0 being one), places from
+the list. Text typed by a person or a spreadsheet goes through ``parse_intake_text``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from enum import Enum
-from typing import Annotated, Any, get_args, get_origin
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from .answer_shape import AnswerShape, shapes_from_schema
 from .errors import IntakeError, Problem
+from .fhir_response import read_questionnaire_response
 
 
-class Location(str, Enum):
+class Location(StrEnum):
     """Where in the leg the cramps are."""
 
     calf = "calf"
@@ -25,7 +41,29 @@ class Location(str, Enum):
     thigh = "thigh"
 
 
-MedicineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# The field's type: plain names, so that ``Intake(locations=["calf"])`` type-checks (a type
+# checker does not take "calf" for ``Location.calf``); members of ``Location`` are accepted too.
+LocationName = Literal["calf", "foot", "thigh"]
+
+# A medicine name has a character that is not white space. The JSON Schema says so with this
+# pattern, spelled out rather than ``\\S`` because regex engines disagree on what ``\\s`` covers:
+# these are exactly the characters Python's ``str.isspace()`` (and so ``str.strip()``) calls space.
+NOT_BLANK = "[^\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+MAX_MEDICINE_NAME = 200
+
+
+def _medicine_name(value: str) -> str:
+    # Checked as given, so the JSON Schema's lengths mean the same; then trimmed (" Lipitor ").
+    if value.isspace():
+        raise PydanticCustomError("blank_name", "a medicine name cannot be only spaces")
+    return value.strip()
+
+
+MedicineName = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_MEDICINE_NAME, json_schema_extra={"pattern": NOT_BLANK}),
+    AfterValidator(_medicine_name),
+]
 
 # Bounds keep junk out without refusing any real answer: a day has 1440 minutes, and more than
 # 500 cramps a week is not a count a person can report.
@@ -40,13 +78,14 @@ def _yes(description: str) -> Any:
 class Intake(BaseModel):
     """What is known about the cramps. ``None`` (or leaving a field out) means "don't know"."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # strict: no reading "yes" as true or "5" as 5; the JSON Schema says exactly what is taken.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     duration_minutes: float | None = Field(
         default=None, ge=0, le=1440, description="How long one cramp episode lasts, in minutes (0 to 1440)."
     )
     eases_with_movement: bool | None = _yes("The cramp eases when the person moves or stretches the leg.")
-    locations: list[Location] | None = Field(
+    locations: list[LocationName] | None = Field(
         default=None, max_length=3, description="Where the cramps are: any of calf, foot, thigh."
     )
     during_sleep: bool | None = _yes("The cramps come at night or at rest.")
@@ -79,17 +118,23 @@ class Intake(BaseModel):
         "A wound that may carry tetanus, or exposure to lead, mercury or another toxin."
     )
 
-    @field_validator("duration_minutes", "cramps_per_week", mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _number_not_yes_no(cls, value: Any) -> Any:
-        # pydantic would read true as 1: a yes/no where a number belongs is a mistake, not 1 minute.
+    def _json_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers as JSON Schema reads them, for every number field: 4.0 is a whole number;
+        true is not a number (a yes/no where a number belongs is a mistake, not 1 minute)."""
+        kind = _number_type(info.field_name or "")
+        if kind is None:
+            return value
         if isinstance(value, bool):
             raise PydanticCustomError("number_type", "Input should be a number, not true or false")
+        if kind is int and isinstance(value, float) and value.is_integer():
+            return int(value)
         return value
 
     @field_validator("locations")
     @classmethod
-    def _unique_locations(cls, value: list[Location] | None) -> list[Location] | None:
+    def _unique_locations(cls, value: list[str] | None) -> list[str] | None:
         # Order-preserving de-duplication: "calf, calf" says no more than "calf". An empty list
         # names no place, so it is "not known", like leaving the field out.
         return list(dict.fromkeys(value)) or None if value is not None else None
@@ -98,11 +143,24 @@ class Intake(BaseModel):
         """The known answers only, as plain JSON values."""
         return self.model_dump(mode="json", exclude_none=True)
 
+    @classmethod
+    def from_questionnaire_response(cls, response: Mapping[str, Any]) -> Intake:
+        """The intake a FHIR R4 ``QuestionnaireResponse`` to ``questionnaire()`` gives: each
+        item's linkId is a field, its answers the field's answer (an item without an answer is
+        "don't know"). Raise ``IntakeError`` naming each fault by its place in the resource."""
+        read = read_questionnaire_response(response, answer_shapes())
+        try:
+            return parse_intake(read.answers)
+        except IntakeError as error:
+            raise IntakeError("invalid QuestionnaireResponse", [
+                Problem(read.place(p.loc), f"{p.loc.split('.')[0]}: {p.message}") for p in error.problems]) from None
 
-def answer_type(field: str) -> type:
+
+@cache
+def answer_type(field: str) -> Any:
     """The type of one answer to ``field`` (of each item, for a list): bool, int, float,
-    Location or str. Everything that reads the intake's shape (CLI options, rule checks, the
-    answers to try) asks here rather than repeating the field list."""
+    ``LocationName`` or str. Everything that reads the intake's shape (CLI options, rule checks,
+    the answers to try) asks here rather than repeating the field list."""
     (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
     if get_origin(inner) is list:
         (inner,) = get_args(inner)
@@ -120,14 +178,39 @@ def is_list_field(field: str) -> bool:
 LIST_FIELDS = frozenset(name for name in Intake.model_fields if is_list_field(name))
 
 
+@cache
+def answer_shapes() -> dict[str, AnswerShape]:
+    """Each field's answer shape (type, choices, bounds), read from the intake's JSON Schema."""
+    return shapes_from_schema(Intake.model_json_schema())
+
+
+@cache
+def _number_type(field: str) -> type | None:
+    """int or float for a number field, else None."""
+    if field not in Intake.model_fields:
+        return None
+    kind = answer_type(field)
+    return kind if kind in (int, float) else None
+
+
+# What is allowed, in words, for the pydantic errors whose pydantic message says only what is wrong.
+TYPE_MESSAGES = {
+    "bool_type": "Input should be true or false (leave the answer out if it is not known)",
+    "bool_parsing": "Input should be true or false (leave the answer out if it is not known)",
+    "float_type": "Input should be a number",
+    "float_parsing": "Input should be a number",
+    "int_type": "Input should be a whole number (an integer)",
+    "int_parsing": "Input should be a whole number (an integer)",
+    "int_from_float": "Input should be a whole number (an integer)",
+    "extra_forbidden": "unknown field; allowed fields are listed by `cramp-triage schema intake`",
+}
+
+
 def _problems(error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         loc = ".".join(str(part) for part in item["loc"]) or "intake"
-        message = item["msg"]
-        if item["type"] == "extra_forbidden":
-            message = "unknown field; allowed fields are listed by `cramp-triage schema intake`"
-        problems.append(Problem(loc=loc, message=message))
+        problems.append(Problem(loc=loc, message=TYPE_MESSAGES.get(item["type"], item["msg"])))
     return problems
 
 
@@ -160,11 +243,60 @@ def _depth_over(value: Any, limit: int) -> bool:
     return True
 
 
-def parse_intake_json(text: str | bytes) -> Intake:
-    """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault."""
+def parse_intake_text(answers: Mapping[str, Any]) -> Intake:
+    """Validate answers typed as text (CSV cells, form fields): "yes"/"no", "true"/"false",
+    "1"/"0" for yes/no and numbers written as text are read into their types; everything else
+    is as strict as JSON. Raise ``IntakeError`` naming each bad field."""
+    if not isinstance(answers, Mapping):
+        return parse_intake(answers)
     try:
-        data = json.loads(text)
+        return Intake.model_validate(dict(answers), strict=False)
+    except ValidationError as error:
+        raise IntakeError("invalid intake", _problems(error)) from None
+
+
+def parse_intake_json(text: str | bytes) -> Intake:
+    """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault.
+
+    Strict JSON: NaN and Infinity are not JSON, and a key given twice is refused (which answer
+    was meant?)."""
+    return parse_intake(load_json(text))
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse strict JSON (no NaN or Infinity, no key twice); raise ``IntakeError`` naming the
+    field at fault."""
+    try:
+        data = json.loads(text, parse_constant=_NotJson, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as duplicate:
+        raise IntakeError("invalid intake", [Problem(duplicate.key, "given more than once")]) from None
     except (ValueError, RecursionError) as error:
         # ValueError covers JSONDecodeError and bad UTF-8 in bytes input.
         raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
-    return parse_intake(data)
+    if isinstance(data, dict):
+        bad = [Problem(key, f"{value.name} is not a JSON number") for key, value in data.items()
+               if isinstance(value, _NotJson)]
+        if bad:
+            raise IntakeError("invalid intake", bad)
+    return data  # a NaN deeper down fails validation as the wrong type, at its own place
+
+
+class _NotJson:
+    """Where Python's JSON reader met NaN, Infinity or -Infinity (JavaScript, not JSON)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
+    return data

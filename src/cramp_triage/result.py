@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 
-
-class Level(str, Enum):
-    """How urgent, least to most. Compare with ``Level.rank``."""
+class Level(StrEnum):
+    """How urgent, least to most. Levels compare by urgency (``Level.emergency > Level.urgent``,
+    ``max``, ``sorted``), also against their names (``level >= "urgent"``); ``str(level)`` and
+    JSON give the name."""
 
     self_care = "self_care"
     see_professional = "see_professional"
@@ -25,10 +26,38 @@ class Level(str, Enum):
     @classmethod
     def highest(cls, levels: Iterable[Level | str]) -> Level | None:
         """The most urgent of ``levels`` (names or members); ``None`` when there are none."""
-        return max((cls(level) for level in levels), key=lambda level: level.rank, default=None)
+        return max((cls(level) for level in levels), default=None)
+
+    # str would compare the names as text ("emergency" < "self_care"): compare ranks instead.
+    def __lt__(self, other: str) -> bool:
+        rank = _rank_of(other)
+        return NotImplemented if rank is None else self.rank < rank
+
+    def __le__(self, other: str) -> bool:
+        rank = _rank_of(other)
+        return NotImplemented if rank is None else self.rank <= rank
+
+    def __gt__(self, other: str) -> bool:
+        rank = _rank_of(other)
+        return NotImplemented if rank is None else self.rank > rank
+
+    def __ge__(self, other: str) -> bool:
+        rank = _rank_of(other)
+        return NotImplemented if rank is None else self.rank >= rank
 
 
 _RANKS = {level: rank for rank, level in enumerate(Level)}
+
+
+def _rank_of(other: object) -> int | None:
+    """The rank of a level or a level's name. Any other text is an error, never a comparison as
+    text: an app's ``level >= "urgnet"`` must fail, not quietly compare letters."""
+    if not isinstance(other, str):
+        return None
+    try:
+        return _RANKS[Level(other)]
+    except ValueError:
+        raise ValueError(f"{other!r} is not a level; levels are {', '.join(Level)}") from None
 
 
 class _Frozen(BaseModel):
@@ -36,8 +65,12 @@ class _Frozen(BaseModel):
 
 
 class Citation(_Frozen):
+    """A source a rule rests on, with its address from the rule pack's manifest. (Titles stay in
+    the manifest and ``explain``: one names quinine, which no result ever does.)"""
+
     source: str = Field(description="Short source name from the pack manifest, e.g. 'NHS-DVT' or 'article'.")
     section: str | None = Field(default=None, description="Article section heading, where the source is the article.")
+    url: str | None = Field(default=None, description="Where to read the source, when it is on the web.")
 
 
 def printable(text: str) -> str:
@@ -132,6 +165,11 @@ class RulePackInfo(_Frozen):
     version: str
 
 
+class LibraryInfo(_Frozen):
+    name: str = Field(description="Always 'cramp-triage'.")
+    version: str = Field(description="The cramp-triage release that gave the result.")
+
+
 class TriageResult(_Frozen):
     """The answer: level first, then why, causes, whom to see, self-care, and the trace."""
 
@@ -150,3 +188,4 @@ class TriageResult(_Frozen):
     trace: list[TraceStep]
     disclaimer: str
     rule_pack: RulePackInfo
+    library: LibraryInfo

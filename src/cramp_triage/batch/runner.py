@@ -232,8 +232,8 @@ def _jsonl_answers(raw: bytes) -> Any:
         raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
 
 
-def _csv_answers(header: list[str], row: list[str]) -> dict[str, Any]:
-    from ..intake import LIST_FIELDS
+def _csv_answers(header: list[str], row: list[str]) -> Any:
+    from ..intake import LIST_FIELDS, parse_intake_text
 
     if not row:
         raise IntakeError("invalid intake", [Problem("intake", "empty line; expected a row of answers")])
@@ -251,8 +251,8 @@ def _csv_answers(header: list[str], row: list[str]) -> dict[str, Any]:
         if name in LIST_FIELDS:
             answers[name] = [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
         else:
-            answers[name] = cell  # the intake model reads "yes", "2.5", "4" into its own types
-    return answers
+            answers[name] = cell
+    return parse_intake_text(answers)  # reads "yes", "2.5", "4" into their types; JSON is strict
 
 
 def _error_line(number: int, error: CrampTriageError) -> str:

@@ -36,19 +36,17 @@ def gather_answers(triager: Any, answers: dict[str, Any], no_input: bool) -> dic
 
 def interview(triager: Any) -> dict[str, Any]:
     """Ask one question at a time on stderr and read the answers from stdin."""
-    from ..interview import UNKNOWN, Interview, parse_answer
+    from ..interview import UNKNOWN, interview_for, next_question, parse_answer
 
-    guide = Interview(triager)
     say = sys.stderr
     print("A few questions about your cramps. Answer y (yes), n (no) or ? (don't know);"
           " press Ctrl-C to stop.", file=say)
     answers: dict[str, Any] = {}
-    settled: set[str] = set()
-    while (question := guide.next_question(answers, settled)) is not None:
-        because = guide.suggested(answers).get(question.field)
-        if because:  # the medicine suggests the condition; the person answers it
-            print(f"\n(Asked because you take {', '.join(because)}.)", end="", file=say)
-        print(f"\n{question.ask} [{question.choices}] ", end="", file=say, flush=True)
+    settled: set[str] = set()  # asked, answered or not: "don't know" is not asked again
+    while (question := next_question(answers, triager, asked=settled)) is not None:
+        if question.suggested_by:  # a medicine suggests the condition; the person answers it
+            print(f"\n(Asked because you take {', '.join(question.suggested_by)}.)", end="", file=say)
+        print(f"\n{question.text} [{question.hint}] ", end="", file=say, flush=True)
         try:
             line = sys.stdin.readline()
         except KeyboardInterrupt:
@@ -65,7 +63,7 @@ def interview(triager: Any) -> dict[str, Any]:
         settled.add(question.field)
         if value is not UNKNOWN:
             answers[question.field] = value
-    if guide.level(answers) == "emergency":
+    if interview_for(triager).level(answers) == "emergency":
         print("\nNo more questions: this needs emergency help now.", file=say)
     print(file=say)
     return answers

@@ -1,6 +1,8 @@
 """``cramp-triage explain``: the forward chain as it ran, for clinicians-in-training and app
 developers: each rule that fired in firing order, what it matched and concluded, its sources
 and the article passage it encodes, then which unknown answers could have changed the outcome.
+The data comes from ``cramp_triage.explain`` (the HTTP service serves the same); this module
+prints it.
 """
 
 from __future__ import annotations
@@ -18,42 +20,6 @@ from .check import NO_INPUT_OPTION, gather_answers, load_triager
 from .intake_options import with_intake_options
 
 ASPECT_WORDS = {"level": "the level", "causes": "the causes", "see": "whom to see", "self_care": "self-care"}
-
-
-def explanation(triager: Any, answers: dict[str, Any]) -> dict[str, Any]:
-    """The result, each firing with its rule's provenance, and the unknown answers that matter."""
-    from ..interview import load_questions, questions_path
-    from ..interview.relevance import Relevance
-
-    pack = triager.pack
-    result = triager.triage(answers)
-    steps = []
-    for step in result.trace:
-        rule = pack.rule_by_id[step.rule]
-        sources = [{**citation.model_dump(exclude_none=True),
-                    **pack.manifest.sources[citation.source].model_dump(exclude_none=True, include={"title", "url"})}
-                   for citation in rule.citations]
-        steps.append({"rule": rule.id, "title": rule.title, "layer": rule.layer, "file": pack.file_of(rule.id),
-                      "matched": step.matched, "concluded": step.concluded, "explanation": rule.explanation,
-                      "encodes": rule.encodes, "sources": sources})
-    asks = {q.field: q.ask for q in load_questions(questions_path(pack.path))}
-    relevance = Relevance(triager)
-    known = result_answers(answers)
-    unknown = []
-    for field in relevance.fields:
-        if field in known:
-            continue
-        effects = relevance.effects(field, known)
-        if effects:
-            unknown.append({"field": field, "question": asks.get(field, field),
-                            "could_change": [aspect for aspect in ASPECT_WORDS if aspect in effects]})
-    return {"result": result.model_dump(mode="json"), "steps": steps, "unknown_that_matter": unknown}
-
-
-def result_answers(answers: dict[str, Any]) -> dict[str, Any]:
-    from ..intake import parse_intake
-
-    return parse_intake(answers).answered()
 
 
 def _fact_text(fact: dict[str, Any]) -> str:
@@ -115,8 +81,10 @@ def explain(
     matched and concluded, its sources and the article passage it encodes; then the unknown
     answers that could have changed the outcome, and what they could change.
     """
+    from ..explain import explain as explain_intake
+
     triager = load_triager(rules)
-    data = explanation(triager, gather_answers(triager, answers, no_input))
+    data = explain_intake(gather_answers(triager, answers, no_input), triager)
     if json_output:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:

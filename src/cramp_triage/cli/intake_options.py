@@ -8,8 +8,9 @@ import functools
 import inspect
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Literal, Optional, get_args, get_origin
 
 import typer
 
@@ -32,6 +33,8 @@ def _option(name: str) -> inspect.Parameter:
     names = [flag, *_EXTRA_NAMES.get(name, [])]
     help_text = info.description or ""
     kind = answer_type(name)
+    if get_origin(kind) is Literal:  # typer takes a fixed set of choices as an Enum
+        kind = StrEnum(name, [(choice, choice) for choice in get_args(kind)])
     annotation: Any
     if is_list_field(name):
         annotation, default = Optional[list[kind]], typer.Option(None, *names, help=help_text + " Repeatable.")

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from .app import RULES_OPTION, load_pack, schema_app
 
 
-def _print_schema(model: type) -> None:
-    print(json.dumps(model.model_json_schema(), indent=2))  # type: ignore[attr-defined]
+def _print_schema(schema: dict[str, Any]) -> None:
+    print(json.dumps(schema, indent=2))
 
 
 @schema_app.command(epilog="Example: cramp-triage schema intake > intake.schema.json")
 def intake(rules: Optional[Path] = RULES_OPTION) -> None:
-    """Print the JSON Schema of the intake (what --input takes).
+    """Print the JSON Schema of the intake (what --input takes, exactly: no more, no less).
 
     The schema does not depend on the rule pack; --rules only checks that the pack loads.
     """
-    from ..intake import Intake
+    from ..schemas import intake_schema
 
     if rules is not None:
         load_pack(rules)
-    _print_schema(Intake)
+    _print_schema(intake_schema())
 
 
 @schema_app.command(epilog="Example: cramp-triage schema result > result.schema.json")
@@ -32,8 +32,8 @@ def result(rules: Optional[Path] = RULES_OPTION) -> None:
 
     The schema does not depend on the rule pack; --rules only checks that the pack loads.
     """
-    from ..result import TriageResult
+    from ..schemas import result_schema
 
     if rules is not None:
         load_pack(rules)
-    _print_schema(TriageResult)
+    _print_schema(result_schema())

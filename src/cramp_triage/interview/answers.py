@@ -1,4 +1,4 @@
-"""Reading what a person types in answer to a question: yes/no words, numbers, places, medicine
+"""Reading what a person types in answer to a question: yes/no words, numbers, choices, medicine
 names, and "don't know"."""
 
 from __future__ import annotations
@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import IntakeError
-from ..intake import answer_type, parse_intake
-from ..pack import INTAKE_FIELD_KINDS
+from ..intake import parse_intake
 from .questions import Question
 
 YES = frozenset({"y", "yes"})
 NO = frozenset({"n", "no"})
+NONE_WORDS = frozenset({"none", "no", "n"})
 UNKNOWN_WORDS = frozenset({"?", "don't know", "dont know", "not sure", "unknown"})
 
 
@@ -30,33 +30,35 @@ def parse_answer(question: Question, text: str) -> Any:
     reply = " ".join(text.strip().lower().split())
     if reply in UNKNOWN_WORDS:
         return UNKNOWN
-    if question.kind == "yes_no":
+    kind = question.answer_type
+    value: Any
+    if kind == "boolean":
         if reply in YES:
             return True
         if reply in NO:
             return False
         raise ValueError("please answer y (yes), n (no) or ? (don't know)")
-    if question.kind == "medicines":
-        if reply in {"none", "no", "n"}:
+    if kind == "text":
+        if question.repeats and reply in NONE_WORDS:
             return []
         names = [name.strip() for name in text.split(",") if name.strip()]
-        value: Any = names
-    elif question.kind == "places":
-        value = [place.strip() for place in reply.replace(" and ", ",").replace(" ", ",").split(",") if place.strip()]
+        value = names if question.repeats else " ".join(text.split())
+    elif kind == "choice":
+        words = [word.strip() for word in reply.replace(" and ", ",").replace(" ", ",").split(",") if word.strip()]
+        value = words if question.repeats else reply.replace(" ", "_")
     else:
         try:
-            value = float(reply)
+            number = float(reply)
         except ValueError:
-            raise ValueError("please type a number, or ? if you don't know") from None
-        if question.field in INTAKE_FIELD_KINDS and answer_type(question.field) is int:
-            if not value.is_integer():
-                raise ValueError("please type a whole number, or ? if you don't know")
-            value = int(value)
-    if not value:
-        raise ValueError(f"please answer with {question.choices}")
+            raise ValueError(f"please type {question.hint}") from None
+        if kind == "integer" and not number.is_integer():
+            raise ValueError(f"please type {question.hint}")
+        value = int(number) if kind == "integer" else number
+    if isinstance(value, (list, str)) and not value:  # 0 is an answer; an empty list is not
+        raise ValueError(f"please answer with {question.hint}")
     try:
         parse_intake({question.field: value})
     except IntakeError as error:
         detail = "; ".join(p.message for p in error.problems) or str(error)
-        raise ValueError(f"{detail} ({question.choices})") from None
+        raise ValueError(f"{detail} ({question.hint})") from None
     return value

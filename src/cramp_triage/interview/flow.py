@@ -5,12 +5,20 @@ and a question is skipped when no answer to it can change the outcome any more (
 ``relevance``), unless a medicine the person takes suggests it (metformin: diabetes); the
 medicine never answers it. Once the level is the most urgent one, nothing else is asked: the
 person should call for help now, and no answer can change the level.
+
+``next_question`` is the public door: the CLI's interview, the HTTP service and apps all ask it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from ..api import default_triager
+from ..errors import IntakeError, Problem
+from ..intake import Intake, parse_intake
 from ..pack import LAYERS
 from ..pack.answer_space import MEDICATIONS
 from ..result import Level
@@ -57,3 +65,45 @@ class Interview:
             if question.field in suggested or self.relevance.could_change(question.field, answers):
                 return question
         return None
+
+
+# One Interview per Triager, built on first use: building one reads the questions and works out
+# each field's partners, work that every question after the first can reuse.
+_interviews: WeakKeyDictionary[Triager, Interview] = WeakKeyDictionary()
+_interviews_lock = threading.Lock()
+
+
+def interview_for(triager: Triager) -> Interview:
+    with _interviews_lock:
+        interview = _interviews.get(triager)
+        if interview is None:
+            interview = _interviews[triager] = Interview(triager)
+        return interview
+
+
+def next_question(
+    intake: Intake | Mapping[str, Any],
+    triager: Triager | None = None,
+    *,
+    asked: Iterable[str] = (),
+) -> Question | None:
+    """The question the interview would ask next, or ``None`` when no answer left to give can
+    change the outcome (or the level is already an emergency: nothing more should be asked).
+
+    ``intake`` holds the answers so far (an ``Intake`` or its JSON fields). ``asked`` names the
+    fields already asked and answered "don't know": they stay unknown in the intake, and are
+    not asked again. The rules decide: red-flag questions come first, and a question whose
+    answer could not change the level, the causes, whom to see or the self-care is skipped.
+    Uses the shipped rule pack, or ``triager``'s.
+    """
+    answers = parse_intake(intake).answered()
+    settled = set(asked) if not isinstance(asked, str) else {asked}
+    unknown = sorted(settled - set(Intake.model_fields))
+    if unknown:
+        raise IntakeError("invalid list of questions asked", [
+            Problem("asked", f"{name!r} is not an intake field; fields are listed by `cramp-triage schema intake`")
+            for name in unknown])
+    guide = interview_for(triager if triager is not None else default_triager())
+    question = guide.next_question(answers, settled)
+    because = guide.suggested(answers).get(question.field) if question is not None else None
+    return question.model_copy(update={"suggested_by": list(because)}) if question and because else question

@@ -1,19 +1,18 @@
 """The interview's questions: data (``questions.yaml`` in the rule pack folder, or the shipped one
 when a custom pack has none), one per intake field, in plain words. The kind of answer (yes/no,
-number, places, medicine names) comes from the intake model."""
+number, choice, text; one or a list) and what it allows come from the intake model."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..answer_shape import AnswerType
 from ..errors import Problem, RulePackError
 from ..files import read_yaml
-from ..intake import Intake, Location
-from ..pack import INTAKE_FIELD_KINDS, default_rules_path
-from ..pack.answer_space import MEDICATIONS
+from ..intake import Intake, answer_shapes
+from ..pack import default_rules_path
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -28,27 +27,51 @@ class _QuestionsFile(BaseModel):
     questions: dict[str, _QuestionText]
 
 
-@dataclass(frozen=True)
-class Question:
-    field: str
-    ask: str
-    kind: str  # yes_no | number | places | medicines
+class Question(BaseModel):
+    """One question of the interview, as an app shows it: the words, and the answers it takes.
+
+    The answer goes into the intake under ``field`` (a list of them when ``repeats``). Its type
+    and allowed values come from the intake model, the words from the rule pack's questions.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="The question's id in the pack's questions file.")
+    field: str = Field(description="The intake field the answer goes into.")
+    text: str = Field(description="The question in plain words.")
+    answer_type: AnswerType = Field(
+        description="boolean (yes/no: true or false), number, integer (a whole number), choice (one of "
+                    "allowed_values) or text.")
+    repeats: bool = Field(description="The answer is a list: several places, several medicine names.")
+    allowed_values: list[str | bool] | None = Field(
+        default=None, description="The answers to choose from (true and false for a yes/no question).")
+    minimum: float | None = Field(default=None, description="The smallest number allowed.")
+    maximum: float | None = Field(default=None, description="The largest number allowed.")
+    max_length: int | None = Field(default=None, description="The longest text allowed, in characters.")
+    max_items: int | None = Field(default=None, description="The most answers a list may hold.")
+    suggested_by: list[str] = Field(
+        default_factory=list,
+        description="Medicines taken that suggest this question (metformin: diabetes); the answer is still the person's.")
 
     @property
-    def choices(self) -> str:
-        """The short reminder of what can be typed, shown after the question."""
-        return {
-            "yes_no": "y/n/?",
-            "number": "a number, or ? if you don't know",
-            "places": f"any of {', '.join(loc.value for loc in Location)}, separated by commas, or ?",
-            "medicines": "names, or none, or ?",
-        }[self.kind]
+    def hint(self) -> str:
+        """The short reminder of what can be typed at the keyboard, shown after the question."""
+        if self.answer_type == "boolean":
+            return "y/n/?"
+        if self.answer_type in ("number", "integer"):
+            return ("a whole number" if self.answer_type == "integer" else "a number") + ", or ? if you don't know"
+        if self.answer_type == "choice":
+            names = ", ".join(str(value) for value in self.allowed_values or [])
+            return f"any of {names}, separated by commas, or ?" if self.repeats else f"one of {names}, or ?"
+        return "names, or none, or ?" if self.repeats else "text, or ?"
 
 
-def _kind(field: str) -> str:
-    if field == MEDICATIONS:
-        return "medicines"
-    return {"bool": "yes_no", "number": "number", "locations": "places"}[INTAKE_FIELD_KINDS[field]]
+def question_for(field: str, text: str) -> Question:
+    """The question for one intake field, its answer's shape taken from the intake model."""
+    shape = answer_shapes()[field]
+    return Question(id=field, field=field, text=text, answer_type=shape.type, repeats=shape.repeats,
+                    allowed_values=shape.allowed_values, minimum=shape.minimum, maximum=shape.maximum,
+                    max_length=shape.max_length, max_items=shape.max_items)
 
 
 def questions_path(pack_path: Path) -> Path:
@@ -72,4 +95,4 @@ def load_questions(path: Path) -> list[Question]:
                  for name in fields if name not in parsed.questions]
     if problems:
         raise RulePackError(f"invalid questions file {path}", problems, path=str(path))
-    return [Question(name, " ".join(text.ask.split()), _kind(name)) for name, text in parsed.questions.items()]
+    return [question_for(name, " ".join(text.ask.split())) for name, text in parsed.questions.items()]

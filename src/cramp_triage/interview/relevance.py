@@ -31,6 +31,8 @@ from ..pack import FactKey, Rule, RulePack
 ASPECTS = ("level", "causes", "see", "self_care")
 # Above this many partner combinations a field is assumed to matter (the safe side: ask it).
 MAX_COMBINATIONS = 2000
+# Outcomes remembered (well under 1 KiB each); when full, all are forgotten and found again.
+OUTCOME_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -69,14 +71,18 @@ class Relevance:
 
     def outcome(self, answers: dict[str, Any]) -> Outcome:
         key = repr(sorted(answers.items()))
-        if key not in self._cache:
+        found = self._cache.get(key)
+        if found is None:
             evaluation = self.triager.evaluate(answers)
             concluded = {kind: frozenset(fact["name"] for fact, _ in evaluation.concluded(kind))
                          for kind in ("level", "cause", "see", "self_care")}
             highest = Level.highest(concluded["level"])
             level = highest.value if highest is not None else ""
-            self._cache[key] = Outcome(level, concluded["cause"], concluded["see"], concluded["self_care"])
-        return self._cache[key]
+            found = Outcome(level, concluded["cause"], concluded["see"], concluded["self_care"])
+            if len(self._cache) >= OUTCOME_CACHE_SIZE:
+                self._cache.clear()  # a long-running service must not grow without end
+            self._cache[key] = found
+        return found
 
     def effects(self, field: str, answers: dict[str, Any], aspects: tuple[str, ...] = ASPECTS,
                 first_only: bool = False) -> set[str]:

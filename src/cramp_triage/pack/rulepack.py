@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, RulePackError
 from ..files import read_yaml
-from ..intake import Intake, Location, answer_type
+from ..intake import Intake, Location, LocationName, answer_type
 from ..result import Level, MedicationMatch
 from .conditions import FieldTests, Pattern, Test, selector_attributes
 from .schema import CONCLUSION_KINDS, Manifest, Rule, Terms
@@ -133,6 +133,15 @@ class RulePack:
                 if medicine.name not in names:
                     names.append(medicine.name)
         return found
+
+    @cached_property
+    def citations(self) -> dict[str, list[dict[str, Any]]]:
+        """Rule id -> its citations as a result shows them: source, section, and the source's URL
+        from the manifest."""
+        sources = self.manifest.sources
+        return {rule.id: [{"source": c.source, "section": c.section, "url": sources[c.source].url}
+                          for c in rule.citations]
+                for rule in self.rules}
 
     @cached_property
     def red_flags(self) -> list[str]:
@@ -282,7 +291,7 @@ def _field_kind(name: str) -> str:
     kind = answer_type(name)
     if kind is bool:
         return "bool"
-    if kind is Location:
+    if kind is LocationName:
         return "locations"
     if kind in (int, float):
         return "number"

@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..result import Citation, Level
+from ..result import Level
 from .conditions import Pattern
 
 Layer = Literal["red_flag", "finding", "cause", "level", "advice"]
@@ -78,6 +78,13 @@ class Terms(_Strict):
 # --- rules ------------------------------------------------------------------------------------
 
 
+class CitationRef(_Strict):
+    """A rule's citation as written in a rule file: a source of ``pack.yaml`` (and its section)."""
+
+    source: str
+    section: str | None = None
+
+
 class Conclusion(_Strict):
     """One fact a rule asserts: exactly one key, naming a term."""
 
@@ -115,7 +122,7 @@ class Rule(_Strict):
     purpose: str
     explanation: str
     encodes: str | None = Field(default=None, description="The source passage it encodes, in our words.")
-    citations: list[Citation] = Field(min_length=1)
+    citations: list[CitationRef] = Field(min_length=1)
     reviewed: dt.date
     when: list[Pattern] = Field(min_length=1)
     then: list[Conclusion] = Field(min_length=1)

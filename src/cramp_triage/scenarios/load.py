@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem, ScenarioError
 from ..files import read_yaml
-from ..intake import Intake
+from ..intake import TYPE_MESSAGES, Intake
 from ..pack import RulePack
 from .spec import SCENARIO_SUFFIX, Case, CaseSpec, Expect, ScenarioSpec
 
@@ -218,11 +218,12 @@ def _problem(item: Any, lines: _LineIndex) -> Problem:
     loc = tuple(item["loc"])
     message = str(item["msg"]).removeprefix("Value error, ")
     kind = item["type"]
+    message = TYPE_MESSAGES.get(kind, message)
     if kind == "extra_forbidden":
         message = f"unknown field; allowed: {', '.join(_allowed_fields(loc))}"
     elif kind == "missing":
         message = "required field is missing"
-    elif kind == "bool_parsing":
+    elif kind in ("bool_type", "bool_parsing"):
         message = "expected true or false (leave the field out, or write null, when not known)"
     elif kind == "string_pattern_mismatch":
         message = "use lower-case letters and digits in words joined by hyphens, e.g. typical-night-cramp"
