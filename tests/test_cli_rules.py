@@ -22,10 +22,10 @@ def shipped() -> RulePack:
 
 
 def test_explain_follows_the_trace_with_provenance(shipped: RulePack) -> None:
-    result = run("explain", "--leg-swelling", "--duration", "3", "--json")
+    result = run("explain", "--leg-swelling", "one_leg", "--duration", "3", "--json")
     assert result.exit_code == EXIT_OK, result.stderr
     data = json.loads(result.stdout)
-    trace = triage({"leg_swelling": True, "duration_minutes": 3}).trace
+    trace = triage({"leg_swelling": "one_leg", "duration_minutes": 3}).trace
     assert [s["rule"] for s in data["steps"]] == [t.rule for t in trace]
     for step in data["steps"]:
         rule = shipped.rule_by_id[step["rule"]]
@@ -188,3 +188,4 @@ def test_the_docs_show_the_current_graph_of_the_shipped_pack():
     result = run("rules", "graph", "--format", "mermaid")
     assert result.exit_code == 0
     assert shown.strip() == result.stdout.strip()
+

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from enum import Enum
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Optional, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError,
+                      WithJsonSchema, field_validator)
 from pydantic_core import PydanticCustomError
 
 from .errors import IntakeError, Problem
@@ -25,12 +26,40 @@ class Location(str, Enum):
     thigh = "thigh"
 
 
+class Swelling(str, Enum):
+    """Which legs are swollen."""
+
+    one_leg = "one_leg"
+    both_legs = "both_legs"
+    none = "none"
+
+
+def _swelling_from_yes_no(value: Any) -> Any:
+    # Pack 1.0 asked yes/no ("swollen, usually on one side"): a JSON true or false still reads,
+    # as the answer it meant. Only real booleans: "yes" in a CSV cell is refused, naming the values.
+    if value is True:
+        return Swelling.one_leg
+    if value is False:
+        return Swelling.none
+    return value
+
+
+# The JSON Schema says exactly what is accepted: the three values, the old true/false, or null.
+SwellingAnswer = Annotated[
+    Optional[Swelling],
+    BeforeValidator(_swelling_from_yes_no),
+    WithJsonSchema({"anyOf": [{"type": "string", "enum": [s.value for s in Swelling]},
+                              {"type": "boolean", "description": "Older intakes: true is read as one_leg, false as none."},
+                              {"type": "null"}]}),
+]
+
 MedicineName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 # Bounds keep junk out without refusing any real answer: a day has 1440 minutes, and more than
 # 500 cramps a week is not a count a person can report.
 MAX_CRAMPS_PER_WEEK = 500
 MAX_MEDICATIONS = 50
+MAX_AGE_YEARS = 120
 
 
 def _yes(description: str) -> Any:
@@ -53,8 +82,12 @@ class Intake(BaseModel):
     cramps_per_week: int | None = Field(
         default=None, ge=0, le=MAX_CRAMPS_PER_WEEK, description="How many cramps a week (0 to 500)."
     )
-    sleep_disrupted: bool | None = _yes("The cramps disturb sleep or daytime life.")
+    sleep_disrupted: bool | None = _yes(
+        "The cramps regularly spoil sleep, or make the next day hard (not just an occasional bad night).")
     persistent: bool | None = _yes("The cramps keep coming despite self-care (stretching, fluids, diet).")
+    age_years: int | None = Field(
+        default=None, ge=0, le=MAX_AGE_YEARS,
+        description="Age in whole years (0 to 120). The rules are for adults: under 16 is referred.")
     pregnant: bool | None = _yes("The person is pregnant.")
     medications: list[MedicineName] | None = Field(
         default=None,
@@ -63,6 +96,8 @@ class Intake(BaseModel):
     )
     liver_disease: bool | None = _yes("Chronic (long-term) liver disease.")
     kidney_disease: bool | None = _yes("Chronic kidney disease, or dialysis.")
+    fluid_restriction: bool | None = _yes(
+        "A doctor or nurse has told the person to limit fluids, salt or potassium (e.g. dialysis, heart failure).")
     underactive_thyroid: bool | None = _yes("An underactive thyroid (hypothyroidism).")
     diabetes: bool | None = _yes("Diabetes, or nerve damage from diabetes or another cause (neuropathy).")
     low_fluid_intake: bool | None = _yes("Drinks little, or has signs of dehydration.")
@@ -71,15 +106,25 @@ class Intake(BaseModel):
     nerve_symptoms: bool | None = _yes("Back pain spreading down the leg, tingling, or pins and needles.")
     numbness: bool | None = _yes("Numbness in the legs.")
     muscle_weakness: bool | None = _yes("Weakness or shrinking of the leg muscles.")
-    leg_swelling: bool | None = _yes("Swelling of the calf or leg, usually on one side.")
-    red_warm_skin: bool | None = _yes("Warm, red or tender skin over the painful area.")
+    muscle_pain: bool | None = _yes(
+        "Muscle pain, aching or tenderness with no known reason, apart from the cramps and the soreness after one.")
+    dark_urine: bool | None = _yes("Dark brown or cola-coloured urine (not just dark yellow).")
+    bladder_or_bowel_change: bool | None = _yes(
+        "New trouble controlling or feeling the bladder or bowel, or numbness between the legs or around "
+        "the back passage.")
+    leg_swelling: SwellingAnswer = Field(
+        default=None,
+        description="Swelling of the legs: one_leg, both_legs or none. JSON true and false are still "
+                    "accepted and read as one_leg and none.")
+    red_warm_skin: bool | None = _yes(
+        "Red or warm skin over the painful area (a muscle sore for a day after a cramp does not count).")
     breathless_or_chest_pain: bool | None = _yes("Breathlessness or chest pain.")
     pain_when_walking: bool | None = _yes("Calf pain that comes on with walking and eases with rest.")
     toxin_or_wound_exposure: bool | None = _yes(
         "A wound that may carry tetanus, or exposure to lead, mercury or another toxin."
     )
 
-    @field_validator("duration_minutes", "cramps_per_week", mode="before")
+    @field_validator("duration_minutes", "cramps_per_week", "age_years", mode="before")
     @classmethod
     def _number_not_yes_no(cls, value: Any) -> Any:
         # pydantic would read true as 1: a yes/no where a number belongs is a mistake, not 1 minute.
@@ -100,8 +145,8 @@ class Intake(BaseModel):
 
 
 def answer_type(field: str) -> type:
-    """The type of one answer to ``field`` (of each item, for a list): bool, int, float,
-    Location or str. Everything that reads the intake's shape (CLI options, rule checks, the
+    """The type of one answer to ``field`` (of each item, for a list): bool, int, float, an
+    Enum of choices (Location, Swelling) or str. Everything that reads the intake's shape (CLI options, rule checks, the
     answers to try) asks here rather than repeating the field list."""
     (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
     if get_origin(inner) is list:

@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import IntakeError
 from ..intake import answer_type, parse_intake
 from ..pack import INTAKE_FIELD_KINDS
+from ..pack.rulepack import choices
 from .questions import Question
 
 YES = frozenset({"y", "yes"})
@@ -36,6 +37,8 @@ def parse_answer(question: Question, text: str) -> Any:
         if reply in NO:
             return False
         raise ValueError("please answer y (yes), n (no) or ? (don't know)")
+    if question.kind == "choice":
+        return _choice(question, reply)
     if question.kind == "medicines":
         if reply in {"none", "no", "n"}:
             return []
@@ -60,3 +63,14 @@ def parse_answer(question: Question, text: str) -> Any:
         detail = "; ".join(p.message for p in error.problems) or str(error)
         raise ValueError(f"{detail} ({question.choices})") from None
     return value
+
+
+def _choice(question: Question, reply: str) -> str:
+    """One named answer: as written (``one_leg``), in words (``one leg``) or its start
+    (``one``, ``both``, ``no``), as long as only one answer starts that way."""
+    typed = reply.replace(" ", "_")
+    values = choices(question.field)
+    matching = [value for value in values if value == typed] or [value for value in values if value.startswith(typed)]
+    if len(matching) != 1:
+        raise ValueError(f"please answer {question.choices}")
+    return matching[0]

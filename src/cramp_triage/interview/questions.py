@@ -14,6 +14,7 @@ from ..files import read_yaml
 from ..intake import Intake, Location
 from ..pack import INTAKE_FIELD_KINDS, default_rules_path
 from ..pack.answer_space import MEDICATIONS
+from ..pack.rulepack import choices
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -32,7 +33,7 @@ class _QuestionsFile(BaseModel):
 class Question:
     field: str
     ask: str
-    kind: str  # yes_no | number | places | medicines
+    kind: str  # yes_no | number | places | choice | medicines
 
     @property
     def choices(self) -> str:
@@ -42,13 +43,19 @@ class Question:
             "number": "a number, or ? if you don't know",
             "places": f"any of {', '.join(loc.value for loc in Location)}, separated by commas, or ?",
             "medicines": "names, or none, or ?",
+            "choice": " / ".join(words(self.field)) + " or ?" if self.kind == "choice" else "",
         }[self.kind]
+
+
+def words(field: str) -> list[str]:
+    """A choice field's answers as a person would type them (``one_leg`` -> ``one leg``)."""
+    return [value.replace("_", " ") for value in choices(field)]
 
 
 def _kind(field: str) -> str:
     if field == MEDICATIONS:
         return "medicines"
-    return {"bool": "yes_no", "number": "number", "locations": "places"}[INTAKE_FIELD_KINDS[field]]
+    return {"bool": "yes_no", "number": "number", "locations": "places", "choice": "choice"}[INTAKE_FIELD_KINDS[field]]
 
 
 def questions_path(pack_path: Path) -> Path:
