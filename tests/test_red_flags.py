@@ -252,3 +252,39 @@ def test_quinine_or_tonic_water_gets_a_neutral_review_and_nothing_else_names_it(
                      *(r.who + r.why for r in result.see if r is not review), *(c.explanation for c in result.causes)])
     assert "quinine" not in rest.lower() and "tonic" not in rest.lower()
     assert "medication" not in [c.category for c in result.causes]  # it is not a cause of cramps
+
+
+# --- unanswered warning-sign questions ----------------------------------------------------------
+
+
+def test_unanswered_red_flags_come_in_question_order(pack):
+    from cramp_triage.interview import load_questions, questions_path
+
+    questions = [q.field for q in load_questions(questions_path(pack.path))]
+    terms = list(dict.fromkeys(t.field for t in pack.terms.findings.values() if t.kind == "unanswered"))
+    assert terms == [field for field in questions if field in terms]  # assemble lists them in terms order
+    for answers in ({}, {"medications": ["Lipitor"], "duration_minutes": 20}):
+        listed = triage(answers).unanswered_red_flags
+        assert listed == [field for field in questions if field in listed] and len(listed) > 10
+
+
+# The answers under which each unanswered question matters (its rule in rules/unanswered.yaml
+# fires), written by hand; the alarming answer is the top of the field's direction.
+CONTEXTS: dict[str, Answers] = {
+    "eases_with_movement": {"duration_minutes": 20}, "pregnant": {"leg_swelling": "both_legs"},
+    "muscle_pain": {"medications": ["Lipitor"]}, "dark_urine": {"medications": ["Lipitor"]},
+    "unanswered_muscle_weakness_lipid": {"medications": ["Lipitor"]},
+}
+ALARMING: Answers = {"eases_with_movement": False, "duration_minutes": 61, "cramps_per_week": 4,
+                     "leg_swelling": "one_leg"}
+
+
+def test_each_unanswered_sign_says_the_level_its_answer_would_call_for(pack):
+    """do_now says "if so, get medical help today" (the term's `if_so`): the answer must bear it out."""
+    for name, term in pack.terms.findings.items():
+        if term.kind != "unanswered":
+            continue
+        context = {**CONTEXTS.get(term.field, {}), **CONTEXTS.get(name, {})}
+        assert term.field in triage(context).unanswered_red_flags, name
+        answered = triage({**context, term.field: ALARMING.get(term.field, True)})
+        assert answered.level is term.if_so, (name, answered.level)
