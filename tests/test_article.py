@@ -19,6 +19,14 @@ CAUSES = "Causes of Leg Cramps"
 IDIOPATHIC = "Idiopathic Leg Cramps"
 SECONDARY = "Secondary Leg Cramps"
 TREATING = "Treating Leg Spasms"
+# Every warning-sign question answered "no". Pack 2.0 reassures, and offers the article's step
+# stretch, only when nothing that could be a warning sign is left unanswered (issue 9).
+NO_WARNING_SIGNS: Answers = {
+    "eases_with_movement": True, "breathless_or_chest_pain": False, "leg_swelling": "none", "red_warm_skin": False,
+    "toxin_or_wound_exposure": False, "bladder_or_bowel_change": False, "muscle_weakness": False,
+    "numbness": False, "nerve_symptoms": False, "pain_when_walking": False, "sleep_disrupted": False,
+    "cramps_per_week": 1, "persistent": False, "pregnant": False,
+}
 
 
 def _step(result: TriageResult, rule: str):
@@ -37,7 +45,7 @@ def _article_sections(result: TriageResult, rule: str) -> set[str]:
 @pytest.mark.parametrize("location", ["calf", "foot", "thigh"])
 @pytest.mark.parametrize("minutes", [0.1, 1, 10])
 def test_typical_picture_is_reassured_and_self_care(location, minutes):
-    result = triage({"duration_minutes": minutes, "locations": [location], "during_sleep": True})
+    result = triage({**NO_WARNING_SIGNS, "duration_minutes": minutes, "locations": [location], "during_sleep": True})
     assert result.level is Level.self_care
     assert result.serious == []
     assert "typical_reassurance" in [step.id for step in result.self_care]
@@ -130,7 +138,9 @@ def test_exercise_and_poor_nutrition_are_both_evidence(pack):
 
 
 def test_most_cases_get_the_four_self_care_measures():
-    result = triage({"duration_minutes": 2, "locations": ["calf"], "during_sleep": True})
+    # The article's step stretch: an adult under 65, not pregnant, clot signs answered (pack 2.0).
+    result = triage({**NO_WARNING_SIGNS, "duration_minutes": 2, "locations": ["calf"], "during_sleep": True,
+                     "age_years": 40})
     assert result.level is Level.self_care
     steps = {step.id: step for step in result.self_care}
     assert {"calf_stretch", "fluids", "balanced_diet", "relaxation"} <= set(steps)
@@ -145,9 +155,25 @@ def test_most_cases_get_the_four_self_care_measures():
         assert step.rule in {s.rule for s in result.trace}
 
 
+@pytest.mark.parametrize("age", [15, 70, None])
+def test_the_same_stretch_holding_a_support_for_everyone_else(age):
+    # Pack 2.0: the step edge risks a fall in pregnancy and for older people; with the age or the
+    # pregnancy not known, the safer stretch is the default. (A child gets no adult list at all.)
+    answers = {**NO_WARNING_SIGNS, "age_years": age} if age is not None else NO_WARNING_SIGNS
+    steps = {step.id: step for step in triage(answers).self_care}
+    if age == 15:
+        assert steps == {}
+        return
+    assert "calf_stretch" not in steps
+    text = steps["calf_stretch_supported"].text.lower()
+    assert "wall" in text and "chair" in text and "not on a step" not in text and "edge" not in text
+    assert TREATING in _article_sections(triage(answers), "SC-STRETCH-SUPPORTED")
+
+
 def test_stretching_is_presented_honestly():
-    [stretch] = [s for s in triage({}).self_care if s.id == "calf_stretch"]
-    assert "weak" in stretch.text.lower()
+    for answers in ({**NO_WARNING_SIGNS, "age_years": 40}, NO_WARNING_SIGNS):
+        [stretch] = [s for s in triage(answers).self_care if s.id.startswith("calf_stretch")]
+        assert "weak" in stretch.text.lower()
 
 
 # --- "In Persistent Cases: Medical intervention may be necessary" -----------------------------
@@ -187,7 +213,9 @@ def test_underlying_condition_is_sent_to_whoever_treats_it(answers, referral, ru
 
 
 def test_chiropractor_comes_after_the_doctor_for_nerve_impingement():
-    result = triage({"nerve_symptoms": True})
+    # Pack 2.0: only once weakness, numbness and bladder or bowel trouble are answered "no".
+    result = triage({"nerve_symptoms": True, "muscle_weakness": False, "numbness": False,
+                     "bladder_or_bowel_change": False})
     ids = [s.id for s in result.see]
     assert "doctor_nerve" in ids and "chiropractor_after_doctor" in ids
     assert ids.index("doctor_nerve") < ids.index("chiropractor_after_doctor")

@@ -71,22 +71,26 @@ def test_jsonl_gives_one_record_per_line_in_order_and_goes_on_after_bad_lines():
 def test_csv_header_names_fields_empty_cells_are_unknown_and_lists_use_semicolons():
     text = (
         "duration_minutes,locations,leg_swelling,medications,during_sleep\n"
-        "2,calf;foot,no,Lipitor 20 mg; aspirin,yes\n"
-        ",,yes,,\n"
+        "2,calf;foot,none,Lipitor 20 mg; aspirin,yes\n"
+        ",,one_leg,,\n"
         '3,"calf\n",,,\n'  # a quoted cell over two lines: the next row starts on line 6
         "1,knee,,,\n"
         "1,2\n"
+        # pack 2.0: leg_swelling is one_leg, both_legs or none; a yes/no cell is refused, naming them
+        ",,yes,,\n"
     ).encode()
     records, summary = run(text, fmt="csv")
-    assert [r["line"] for r in records] == [2, 3, 4, 6, 7]
+    assert [r["line"] for r in records] == [2, 3, 4, 6, 7, 8]
     assert records[0]["result"] == expected_json(
-        {"duration_minutes": 2, "locations": ["calf", "foot"], "leg_swelling": False,
+        {"duration_minutes": 2, "locations": ["calf", "foot"], "leg_swelling": "none",
          "medications": ["Lipitor 20 mg", "aspirin"], "during_sleep": True})
-    assert records[1]["result"] == expected_json({"leg_swelling": True})
+    assert records[1]["result"] == expected_json({"leg_swelling": "one_leg"})
     assert records[2]["result"] == expected_json({"duration_minutes": 3, "locations": ["calf"]})
     assert records[3]["error"]["problems"][0]["loc"] == "locations.0"
     assert "header names 5" in records[4]["error"]["problems"][0]["message"]
-    assert (summary.triaged, summary.rejected) == (3, 2)
+    [problem] = records[5]["error"]["problems"]
+    assert problem["loc"] == "leg_swelling" and "both_legs" in problem["message"]
+    assert (summary.triaged, summary.rejected) == (3, 3)
 
 
 @pytest.mark.parametrize("header", ["duration,locations\n", "locations,locations\n", ""])

@@ -21,7 +21,7 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 @pytest.mark.slow
 def test_the_evidence_scripts_run_at_a_small_size() -> None:
-    mutation = _run("benchmarks/mutation.py")
+    mutation = _run("benchmarks/mutation.py", "--limit", "20")
     assert mutation.returncode == 0, mutation.stderr
     assert "killed" in mutation.stdout
     soak = _run("benchmarks/soak.py", "--total", "3000", "--every", "1000")

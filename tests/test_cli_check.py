@@ -29,10 +29,10 @@ def test_json_result_from_options_matches_the_library() -> None:
 
 
 def test_options_override_the_input_file() -> None:
-    result = run("check", "--input", str(EXAMPLE), "--leg-swelling", "--json")
+    result = run("check", "--input", str(EXAMPLE), "--leg-swelling", "one_leg", "--json")
     shown = json.loads(result.stdout)
     given = json.loads(EXAMPLE.read_text())
-    assert shown == triage({**given, "leg_swelling": True}).model_dump(mode="json")
+    assert shown == triage({**given, "leg_swelling": "one_leg"}).model_dump(mode="json")
     assert shown["level"] == "urgent"
 
 
@@ -79,9 +79,9 @@ def test_wrapped_list_items_keep_a_hanging_indent() -> None:
 
 
 def test_colour_only_where_asked_and_never_with_no_color() -> None:
-    coloured = run("check", "--leg-swelling", env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm"})
+    coloured = run("check", "--leg-swelling", "one_leg", env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm"})
     assert COLOUR.search(coloured.stdout)
-    plain = run("check", "--leg-swelling", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm"})
+    plain = run("check", "--leg-swelling", "one_leg", env={"FORCE_COLOR": "1", "NO_COLOR": "1", "TERM": "xterm"})
     assert not COLOUR.search(plain.stdout)
     assert "GET MEDICAL HELP TODAY" in plain.stdout
 
@@ -156,8 +156,34 @@ def test_custom_rule_pack(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["rule_pack"]["version"] == "9.9.9-test"
 
 
-def test_no_answers_without_a_terminal_does_not_prompt() -> None:
-    result = run("check", "--json", stdin="y\ny\n")
+@pytest.mark.parametrize("args", [["check", "--json"], ["check"], ["check", "--no-input"]])
+def test_no_answers_without_a_terminal_refuses_instead_of_answering_nothing(args: list[str]) -> None:
+    # Pack 1.0 printed a self-care answer to nothing (issue 9): it read as reassurance.
+    result = run(*args, stdin="y\ny\n")
+    assert_one_line_error(result, EXIT_BAD_INPUT)
+    assert "no answers given" in result.stderr and "--input" in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_empty_intake_given_on_purpose_is_triaged_and_lists_what_was_not_asked() -> None:
+    result = run("check", "--input", "-", "--json", stdin="{}")
     assert result.exit_code == EXIT_OK
-    assert json.loads(result.stdout) == triage({}).model_dump(mode="json")
-    assert result.stderr == ""
+    shown = json.loads(result.stdout)
+    assert shown == triage({}).model_dump(mode="json")
+    assert shown["unanswered_red_flags"][:3] == ["breathless_or_chest_pain", "leg_swelling", "red_warm_skin"]
+    assert "usually harmless" not in result.stdout
+
+
+def test_text_output_names_the_signs_that_could_not_be_checked() -> None:
+    result = run("check", "--duration", "2", "--location", "calf", "--during-sleep")
+    flat = " ".join(result.stdout.split())
+    assert result.exit_code == EXIT_OK
+    assert "could not be checked" in flat and "breathlessness or chest pain" in flat
+    assert "Call emergency services now" in flat
+
+
+def test_the_swelling_option_takes_its_three_answers_and_says_them() -> None:
+    assert json.loads(run("check", "--leg-swelling", "both_legs", "--json").stdout)["level"] == "see_professional"
+    assert_one_line_error(run("check", "--leg-swelling", "yes"), EXIT_BAD_INPUT)
+    help_text = " ".join(run("check", "--help").stdout.split())
+    assert "one_leg" in help_text and "both_legs" in help_text and "--age-years" in help_text

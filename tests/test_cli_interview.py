@@ -40,7 +40,11 @@ def test_red_flags_come_first(interview: Interview) -> None:
     assert first is not None
     reading = [r for r in interview.relevance.pack.active_rules
                if any(first.field in g for p in r.when for g in (p.negated or p).intake_groups())]
-    assert reading and all(r.layer == "red_flag" for r in reading)
+    # read by red-flag rules (and, since pack 2.0, by the rule noting it unanswered)
+    assert reading and {r.layer for r in reading} <= {"red_flag", "finding"}
+    assert any(r.layer == "red_flag" for r in reading)
+    order = [q.field for q in interview.questions]
+    assert order.index("breathless_or_chest_pain") < order.index("leg_swelling") < order.index("poor_diet")
 
 
 def test_an_emergency_ends_the_interview_at_once() -> None:
@@ -63,9 +67,12 @@ def test_questions_that_cannot_change_anything_are_skipped(interview: Interview)
     expect_question(child, "breathless_or_chest_pain")
     child.sendline("n")
     expect_question(child, "leg_swelling")
-    child.sendline("y")
+    child.sendline("y")  # a choice question: y is no answer, and it says what is
+    child.expect_exact("please answer one leg / both legs / none or ?")
+    expect_question(child, "leg_swelling")
+    child.sendline("one")
     asked = []
-    answers = {"breathless_or_chest_pain": False, "leg_swelling": True}
+    answers = {"breathless_or_chest_pain": False, "leg_swelling": "one_leg"}
     while True:
         index = child.expect([re.escape("]"), re.escape(triage(answers).level_label.upper()), pexpect.EOF])
         if index != 0:
@@ -98,12 +105,18 @@ def test_json_output_stays_clean_while_prompts_go_to_stderr(tmp_path: Path) -> N
 
 
 def test_no_input_never_prompts_in_a_terminal() -> None:
-    child = spawn("check", "--no-input", "--json")
+    child = spawn("check", "--no-input", "--json", "--duration", "2")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
     assert all(q.text not in child.before for q in QUESTIONS.values())
     assert '"level"' in child.before
+    # with no answer at all it does not answer nothing either (issue 9): it says why, exit 2
+    child = spawn("check", "--no-input", "--json")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert "no answers given" in child.before and '"level"' not in child.before
 
 
 def test_ending_the_input_stops_without_a_result() -> None:
@@ -118,6 +131,8 @@ def test_ending_the_input_stops_without_a_result() -> None:
 
 @pytest.mark.parametrize("field, text, value", [
     ("pregnant", "Y", True), ("pregnant", " no ", False), ("pregnant", "?", UNKNOWN),
+    ("leg_swelling", "one", "one_leg"), ("leg_swelling", "Both legs", "both_legs"), ("leg_swelling", "no", "none"),
+    ("leg_swelling", "one_leg", "one_leg"), ("age_years", "72", 72),
     ("duration_minutes", "2.5", 2.5), ("cramps_per_week", "4", 4),
     ("locations", "calf, foot", ["calf", "foot"]), ("medications", "Lipitor 20 mg, salbutamol",
                                                     ["Lipitor 20 mg", "salbutamol"]),
@@ -129,7 +144,8 @@ def test_answers_are_read_as_typed(field: str, text: str, value: object) -> None
 
 @pytest.mark.parametrize("field, text", [
     ("pregnant", "perhaps"), ("duration_minutes", "long"), ("duration_minutes", "-1"),
-    ("cramps_per_week", "2.5"), ("locations", "knee"),
+    ("cramps_per_week", "2.5"), ("locations", "knee"), ("leg_swelling", "y"), ("leg_swelling", "left"),
+    ("age_years", "12.5"), ("age_years", "130"),
 ])
 def test_bad_answers_say_what_is_allowed(field: str, text: str) -> None:
     with pytest.raises(ValueError, match="."):
@@ -156,3 +172,19 @@ def test_ctrl_c_stops_without_a_result() -> None:
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in child.before
+
+
+def test_the_pack_2_questions_are_asked_only_when_they_can_change_the_outcome(interview: Interview) -> None:
+    relevance = interview.relevance
+    # the statin questions matter only to someone on a cholesterol-lowering medicine
+    for field in ("muscle_pain", "dark_urine"):
+        assert not relevance.could_change(field, {"medications": ["paracetamol"]})
+        assert relevance.could_change(field, {"medications": ["Lipitor"]})
+    # pregnancy raises swollen legs to urgent; the age decides the adult advice
+    assert "level" in relevance.effects("pregnant", {"leg_swelling": "both_legs"})
+    assert "level" in relevance.effects("age_years", {})
+    assert relevance.could_change("bladder_or_bowel_change", {})
+    # a fluid limit changes the self-care words, which an urgent answer does not give
+    assert "self_care" in relevance.effects("fluid_restriction", {"duration_minutes": 2})
+    assert not relevance.could_change("fluid_restriction", {"toxin_or_wound_exposure": True})
+    assert QUESTIONS["red_warm_skin"].text.count("normal") == 1  # soreness after a cramp does not count

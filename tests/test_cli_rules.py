@@ -23,10 +23,10 @@ def shipped() -> RulePack:
 
 
 def test_explain_follows_the_trace_with_provenance(shipped: RulePack) -> None:
-    result = run("explain", "--leg-swelling", "--duration", "3", "--json")
+    result = run("explain", "--leg-swelling", "one_leg", "--duration", "3", "--json")
     assert result.exit_code == EXIT_OK, result.stderr
     data = json.loads(result.stdout)
-    trace = triage({"leg_swelling": True, "duration_minutes": 3}).trace
+    trace = triage({"leg_swelling": "one_leg", "duration_minutes": 3}).trace
     assert [s["rule"] for s in data["steps"]] == [t.rule for t in trace]
     for step in data["steps"]:
         rule = shipped.rule_by_id[step["rule"]]
@@ -193,3 +193,27 @@ def test_the_docs_show_the_current_graph_of_the_shipped_pack():
     result = run("rules", "graph", "--format", "mermaid")
     assert result.exit_code == 0
     assert shown.strip() == result.stdout.strip()
+
+
+# -- red flags -------------------------------------------------------------------------------
+
+
+def test_the_red_flag_page_is_the_current_output_of_the_command(shipped: RulePack) -> None:
+    # docs/red-flags.md is `rules red-flags --format md`: a rule or term change must regenerate it.
+    page = (Path(__file__).parents[1] / "docs" / "red-flags.md").read_text(encoding="utf-8")
+    result = run("rules", "red-flags", "--format", "md")
+    assert result.exit_code == EXIT_OK
+    assert page == result.stdout, "regenerate: cramp-triage rules red-flags --format md > docs/red-flags.md"
+
+
+def test_the_red_flag_table_lists_every_red_flag_with_its_level_and_when(shipped: RulePack) -> None:
+    rows = json.loads(run("rules", "red-flags", "--format", "json").stdout)
+    assert {row["finding"] for row in rows} == set(shipped.red_flags)
+    for row in rows:
+        term = shipped.terms.findings[row["finding"]]
+        assert (row["level"], row["when"]) == (term.level.value, term.when.value)
+        assert row["sources"] and row["trigger"]
+    ranks = [{"emergency": 0, "urgent": 1, "see_professional": 2}[row["level"]] for row in rows]
+    assert ranks == sorted(ranks)
+    chiro = [row for row in rows if row["rule"] == "RF-LONG-EASING-UNKNOWN"]
+    assert chiro and "not answered" in chiro[0]["trigger"]

@@ -34,10 +34,14 @@ def test_forward_chain_runs_in_layers(triager):
     assert set(layers) <= set(SALIENCE)
 
 
-def test_red_flags_set_the_level_before_any_cause_is_named(triager):
+def test_red_flags_set_the_level_before_any_advice(triager):
+    # Pack 1.0 set the level before any cause was named; pack 2.0's combined red flags (read
+    # from other findings) run a stratum later, so the level now waits for them and may come
+    # after a cause in the trace. Advice, which depends on the level, still waits for it.
     result = triager.triage({"leg_swelling": True, "pregnant": True})
     fired = [step.rule for step in result.trace]
-    assert fired.index("LV-URGENT") < fired.index("CA-PREGNANCY")
+    assert fired.index("RF-DVT") < fired.index("RF-SWELLING-PREGNANCY") < fired.index("LV-URGENT")
+    assert fired.index("LV-URGENT") < fired.index("AD-SEE-URGENT")
 
 
 def test_negation_waits_for_everything_it_negates(triager):

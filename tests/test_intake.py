@@ -12,16 +12,17 @@ import pytest
 from cramp_triage import CrampTriageError, Intake, IntakeError, Location, parse_intake, parse_intake_json, triage
 
 YES_NO_FIELDS = [name for name, info in Intake.model_fields.items() if "bool" in str(info.annotation)]
-NUMBER_FIELDS = ["duration_minutes", "cramps_per_week"]
+NUMBER_FIELDS = ["duration_minutes", "cramps_per_week", "age_years"]
 LIST_FIELDS = ["locations", "medications"]
+CHOICE_FIELDS = ["leg_swelling"]
 
 # Values that are no yes/no answer in any reading.
 NOT_YES_NO: list[Any] = ["maybe", 2, -1, 0.5, [], {}, [True]]
 
 
 def test_field_groups_cover_every_field():
-    assert set(YES_NO_FIELDS) | set(NUMBER_FIELDS) | set(LIST_FIELDS) == set(Intake.model_fields)
-    assert len(YES_NO_FIELDS) >= 19
+    assert set(YES_NO_FIELDS) | set(NUMBER_FIELDS) | set(LIST_FIELDS) | set(CHOICE_FIELDS) == set(Intake.model_fields)
+    assert len(YES_NO_FIELDS) >= 23
 
 
 def _problem_locs(answers: dict[str, Any]) -> list[str]:
@@ -254,9 +255,51 @@ def test_null_answers_mean_unknown_and_equal_leaving_them_out():
 
 
 def test_no_is_not_the_same_as_unknown():
-    # "no swelling" and "don't know" are different answers, both without a red flag here.
-    assert parse_intake({"leg_swelling": False}).answered() == {"leg_swelling": False}
+    # "no swelling" and "don't know" are different answers. (Pack 2.0: leg_swelling is a choice,
+    # and an old JSON false is read as its "none".)
+    assert parse_intake({"leg_swelling": "none"}).answered() == {"leg_swelling": "none"}
+    assert parse_intake({"leg_swelling": False}).answered() == {"leg_swelling": "none"}
     assert parse_intake({"leg_swelling": None}).answered() == {}
+    assert parse_intake({"pregnant": False}).answered() == {"pregnant": False}
+
+
+@pytest.mark.parametrize(("given", "read"), [("one_leg", "one_leg"), ("both_legs", "both_legs"), ("none", "none"),
+                                             (True, "one_leg"), (False, "none")])
+def test_leg_swelling_takes_its_three_answers_and_old_true_false(given, read):
+    # true/false: pack 1.0's yes/no question asked about swelling "usually on one side".
+    assert parse_intake({"leg_swelling": given}).leg_swelling == read
+    assert parse_intake_json(json.dumps({"leg_swelling": given})).leg_swelling == read
+
+
+@pytest.mark.parametrize("value", ["yes", "no", "true", 1, 0, "one leg", "left", ["one_leg"]], ids=repr)
+def test_leg_swelling_rejects_anything_else_naming_the_answers(value):
+    with pytest.raises(IntakeError) as caught:
+        parse_intake({"leg_swelling": value})
+    [problem] = caught.value.problems
+    assert problem.loc == "leg_swelling"
+    assert "one_leg" in problem.message and "both_legs" in problem.message and "none" in problem.message
+
+
+def test_the_json_schema_says_exactly_what_leg_swelling_takes():
+    schema = Intake.model_json_schema()["properties"]["leg_swelling"]
+    kinds = {option.get("type"): option for option in schema["anyOf"]}
+    assert kinds["string"]["enum"] == ["one_leg", "both_legs", "none"]
+    assert set(kinds) == {"string", "boolean", "null"}
+    assert "one_leg" in kinds["boolean"]["description"] and "none" in kinds["boolean"]["description"]
+
+
+@pytest.mark.parametrize(("value", "why"), [(-1, "greater than or equal to 0"), (121, "less than or equal to 120"),
+                                           (30.5, "integer"), (True, "number"), ("forty", "integer")], ids=repr)
+def test_age_rejects(value, why):
+    with pytest.raises(IntakeError) as caught:
+        parse_intake({"age_years": value})
+    [problem] = caught.value.problems
+    assert problem.loc == "age_years" and why in problem.message
+
+
+def test_age_accepts_its_whole_range():
+    assert parse_intake({"age_years": 0}).age_years == 0
+    assert parse_intake({"age_years": 120}).age_years == 120
 
 
 def test_intake_is_immutable():

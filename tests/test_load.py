@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from cramp_triage import Location, Triager, triage
-from cramp_triage.tools.invariants import DIRECTIONS
+from cramp_triage import Intake, Location, Triager, triage
+from cramp_triage.intake import answer_type
 
 THREADS = 16
 CALLS = int(os.environ.get("CRAMP_LOAD_CALLS", "150"))  # per thread; the full run is 5000
@@ -23,8 +23,8 @@ MEDICINES = ["Lipitor 20 mg", "ezetimibe", "Lasix", "spironolactone", "Ventolin"
 
 def _intakes(count: int = 400, seed: int = 16) -> list[dict[str, Any]]:
     rng = random.Random(seed)
-    yes_no = [name for name, kind in DIRECTIONS.items()
-              if name not in ("duration_minutes", "cramps_per_week", "locations", "medications")]
+    # yes/no answers, and leg_swelling, which still reads an old true/false
+    yes_no = [name for name in Intake.model_fields if answer_type(name) is bool] + ["leg_swelling"]
     intakes = []
     for _ in range(count):
         answers: dict[str, Any] = {name: rng.random() < 0.5 for name in rng.sample(yes_no, rng.randint(0, 6))}

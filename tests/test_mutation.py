@@ -67,7 +67,8 @@ def _tests(pack):
 
 
 def test_one_threshold_mutant_per_direction_and_strictness(pack):
-    numeric = [test for name, test in _tests(pack) if INTAKE_FIELD_KINDS[name] == "number"]
+    numeric = [test for name, test in _tests(pack)
+               if INTAKE_FIELD_KINDS[name] == "number" and test.operator != "known"]  # known: a flip
     strict_swappable = [t for t in numeric if t.operator in ("gt", "gte", "lt", "lte")]
     made = [m for m in mutants(pack, ["threshold"])]
     assert len(made) == 2 * len(numeric) + len(strict_swappable)
@@ -76,13 +77,21 @@ def test_one_threshold_mutant_per_direction_and_strictness(pack):
 
 
 def test_a_mutant_changes_exactly_one_test(pack):
-    mutant = next(m for m in mutants(pack, ["flip"]) if m.description.startswith("RF-PE: leg_swelling"))
+    mutant = next(m for m in mutants(pack, ["flip"]) if m.description.startswith("RF-PE: red_warm_skin"))
     before, after = pack.rule_by_id["RF-PE"], mutant.pack.rule_by_id["RF-PE"]
-    assert before.when[0].any_intake[0]["leg_swelling"] is True
-    assert after.when[0].any_intake[0]["leg_swelling"] is False
-    assert after.when[1:] == before.when[1:] and after.when[0].any_intake[1:] == before.when[0].any_intake[1:]
+    assert before.when[0].any_intake[1]["red_warm_skin"] is True
+    assert after.when[0].any_intake[1]["red_warm_skin"] is False
+    assert after.when[1:] == before.when[1:] and after.when[0].any_intake[:1] == before.when[0].any_intake[:1]
     assert [r.id for r in mutant.pack.rules] == [r.id for r in pack.rules]
-    assert pack.rule_by_id["RF-PE"].when[0].any_intake[0]["leg_swelling"] is True  # the original is untouched
+    assert pack.rule_by_id["RF-PE"].when[0].any_intake[1]["red_warm_skin"] is True  # the original is untouched
+
+
+def test_a_choice_test_is_moved_to_each_other_answer(pack):
+    made = {m.description for m in mutants(pack, ["flip"]) if m.description.startswith("RF-PE: leg_swelling")}
+    assert made == {"RF-PE: leg_swelling one_leg -> both_legs", "RF-PE: leg_swelling one_leg -> none"}
+    made = {m.description for m in mutants(pack, ["flip"]) if m.description.startswith("RF-SWELLING-PREGNANCY: leg")}
+    assert made == {"RF-SWELLING-PREGNANCY: leg_swelling neq none -> neq one_leg",
+                    "RF-SWELLING-PREGNANCY: leg_swelling neq none -> neq both_legs"}
 
 
 def test_a_weak_suite_lets_mutants_survive(pack):

@@ -18,8 +18,8 @@ API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
 
 # The result's top-level keys, as docs/api.md's "The result" section documents them.
 DOCUMENTED_KEYS = {
-    "level", "level_label", "do_now", "if_worse", "serious", "causes", "see", "self_care", "trace",
-    "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "rule_pack",
+    "level", "level_label", "do_now", "if_worse", "serious", "unanswered_red_flags", "causes", "see", "self_care",
+    "trace", "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "rule_pack",
     "library",
 }
 
@@ -29,6 +29,7 @@ SAMPLES: list[dict[str, Any]] = [
     {"leg_swelling": True, "breathless_or_chest_pain": True, "pregnant": True},
     {"nerve_symptoms": True, "persistent": True, "liver_disease": True, "medications": ["ezetimibe/simvastatin"]},
     {"duration_minutes": 15.5, "eases_with_movement": False, "kidney_disease": True, "cramps_per_week": 9},
+    {"age_years": 12, "leg_swelling": "both_legs", "medications": ["quinine"], "muscle_pain": True},
 ]
 
 
@@ -69,7 +70,9 @@ def test_shape_of_the_parts(result):
         assert set(cause) == {"category", "type", "label", "explanation", "evidence", "rule"}
         assert cause["type"] in ("idiopathic", "secondary")
     for referral in data["see"]:
-        assert set(referral) == {"id", "who", "why", "rule"}
+        assert set(referral) == {"id", "who", "why", "when", "rule"}
+        assert referral["when"] in ("now", "today", "within_days", "routine")
+    assert all(isinstance(name, str) and name in Intake.model_fields for name in data["unanswered_red_flags"])
     for step in data["self_care"]:
         assert set(step) == {"id", "text", "rule"}
     for step in data["trace"]:

@@ -115,8 +115,13 @@ def test_unknown_intake_field_in_given_lists_the_intake_fields(tmp_path, pack):
 
 def test_bad_intake_value(tmp_path, pack):
     path = write(tmp_path, "value", GOOD.replace("leg_swelling: true", "leg_swelling: perhaps"))
+    # pack 2.0: leg_swelling is one of three answers (true and false are still read)
     assert load_error(path, pack) == (
-        f"invalid scenario file {path}: given.leg_swelling (line 3): expected true or false "
+        f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
+        "(leave the field out, or write null, when not known)")
+    path = write(tmp_path, "value", GOOD.replace("leg_swelling: true", "leg_swelling: true, pregnant: perhaps"))
+    assert load_error(path, pack) == (
+        f"invalid scenario file {path}: given.pregnant (line 3): expected true or false "
         "(leave the field out, or write null, when not known)")
 
 
@@ -126,7 +131,7 @@ def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack
     path = write(tmp_path, "flow", GOOD.replace("given: {leg_swelling: true, locations: [calf]}",
                                                 "given: {medications: [is it Lipitor?], leg_swelling: perhaps}"))
     assert load_error(path, pack) == (
-        f"invalid scenario file {path}: given.leg_swelling (line 3): expected true or false "
+        f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
         "(leave the field out, or write null, when not known)")
 
 
@@ -134,7 +139,8 @@ def test_unknown_field_in_expect(tmp_path, pack):
     path = write(tmp_path, "expect", GOOD.replace("level: urgent", "levl: urgent"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: expect.levl (line 5): unknown field; allowed: level, min_level, "
-        "max_level, causes_include, causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired")
+        "max_level, causes_include, causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired, "
+        "unanswered_include, text_include, text_exclude")
 
 
 def test_bad_level_name(tmp_path, pack):
@@ -160,14 +166,17 @@ def test_unknown_rule_id_without_a_close_match(tmp_path, pack):
 
 def test_unknown_cause_red_flag_and_referral(tmp_path, pack):
     path = write(tmp_path, "names", GOOD.replace("serious_include: [possible_dvt]", (
-        "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]")))
+        "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]\n"
+        "      unanswered_include: [poor_diet]")))
     message = load_error(path, pack)
     assert "expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
-           "allowed: possible_pe, breathless_or_chest_pain, possible_dvt," in message
+           "allowed: possible_pe, breathless_or_chest_pain, possible_cauda_equina, possible_dvt," in message
     assert "expect.causes_exclude[1] (line 7): unknown cause 'stress' in rule pack cramp-triage-core; " \
            "allowed: idiopathic, dehydration_electrolytes," in message
     assert "expect.see_include[1] (line 8): unknown referral 'physio' in rule pack cramp-triage-core; " \
            "allowed: emergency_services," in message
+    assert "expect.unanswered_include[1] (line 9): unknown warning-sign question 'poor_diet' in rule pack " \
+           "cramp-triage-core; allowed: duration_minutes, eases_with_movement," in message
 
 
 def test_missing_required_fields(tmp_path, pack):
@@ -185,7 +194,9 @@ def test_bad_id(tmp_path, pack):
 
 @pytest.mark.parametrize(("expect", "message"), [
     ("{}", "expect lists nothing to check; give at least one of level, min_level, max_level, causes_include, "
-           "causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired"),
+           "causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired, unanswered_include, "
+           "text_include, text_exclude"),
+    ("{text_include: [Step], text_exclude: [step]}", "words both expected and not expected: step"),
     ("{min_level: urgent, max_level: self_care}", "min_level urgent is above max_level self_care"),
     ("{level: urgent, min_level: self_care}", "give either level or min_level/max_level, not both"),
     ("{causes_include: [idiopathic], causes_exclude: [idiopathic]}", "causes both included and excluded: idiopathic"),
@@ -522,10 +533,11 @@ def test_what_if_shows_rules_that_stop_and_start(pack, triager):
     assert "AD-PREGNANCY" not in not_pregnant.rules_stopped
     assert "RF-DVT" not in not_pregnant.rules_stopped
     assert not_pregnant.changes == {"pregnant": (True, False)}
-    no_swelling = what_if(triager, case, [("leg_swelling", False)])
+    no_swelling = what_if(triager, case, [("leg_swelling", "none")])
     assert no_swelling.after.level is Level.self_care
-    assert {"RF-DVT", "LV-URGENT"} <= set(no_swelling.rules_stopped)
-    assert "SC-STRETCH" in no_swelling.rules_started
+    assert {"RF-DVT", "RF-SWELLING-PREGNANCY", "LV-URGENT"} <= set(no_swelling.rules_stopped)
+    # pregnant: the stretch holding a support, never on a step edge (pack 2.0)
+    assert "SC-STRETCH-SUPPORTED" in no_swelling.rules_started and "SC-STRETCH" not in no_swelling.rules_started
 
 
 def test_what_if_on_the_command_line(tmp_path):

@@ -20,7 +20,7 @@ from server_helpers import Server, running_server
 
 MARKER = "Zorblax-Private-4471"  # a medicine name no log may ever show
 QR = {"resourceType": "QuestionnaireResponse", "status": "completed",
-      "item": [{"linkId": "leg_swelling", "answer": [{"valueBoolean": True}]},
+      "item": [{"linkId": "leg_swelling", "answer": [{"valueCoding": {"system": "urn:cramp-triage:code:leg_swelling", "code": "one_leg"}}]},
                {"linkId": "duration_minutes", "answer": [{"valueDecimal": 3}]},
                {"linkId": "breathless_or_chest_pain"}]}
 
@@ -206,15 +206,23 @@ def test_discovery_declares_the_prefetch_of_the_questionnaire_response(client):
     assert template.startswith("QuestionnaireResponse?patient={{context.patientId}}&questionnaire=")
 
 
+def _answer(field: str, value: object) -> dict[str, object]:
+    """One QuestionnaireResponse answer, as the Questionnaire's item type asks for it."""
+    if isinstance(value, bool):
+        return {"valueBoolean": value}
+    if isinstance(value, str):
+        return {"valueCoding": {"system": f"urn:cramp-triage:code:{field}", "code": value}}
+    return {"valueDecimal": value}
+
+
 @pytest.mark.parametrize(("answers", "indicator"), [
-    ({"breathless_or_chest_pain": True}, "critical"), ({"leg_swelling": True}, "warning"),
-    ({"breathless_or_chest_pain": False, "leg_swelling": False, "red_warm_skin": False, "duration_minutes": 2,
+    ({"breathless_or_chest_pain": True}, "critical"), ({"leg_swelling": "one_leg"}, "warning"),
+    ({"breathless_or_chest_pain": False, "leg_swelling": "none", "red_warm_skin": False, "duration_minutes": 2,
       "toxin_or_wound_exposure": False, "muscle_weakness": False, "numbness": False, "nerve_symptoms": False,
       "pain_when_walking": False}, "info"),
 ], ids=["emergency", "urgent", "self_care"])
 def test_cards_carry_the_level_as_indicator_and_the_sources(client, answers, indicator):
-    items = [{"linkId": field, "answer": [{"valueBoolean" if isinstance(value, bool) else "valueDecimal": value}]}
-             for field, value in answers.items()]
+    items = [{"linkId": field, "answer": [_answer(field, value)]} for field, value in answers.items()]
     qr = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": items}
     response = client.post("/cds-services/cramp-triage", json=_hook(prefetch={"questionnaireResponse": qr}))
     assert response.status_code == 200, response.text
@@ -234,7 +242,7 @@ def test_cards_carry_the_level_as_indicator_and_the_sources(client, answers, ind
 
 def test_a_card_asks_about_red_flags_left_unanswered(client):
     qr = {"resourceType": "QuestionnaireResponse", "status": "completed",
-          "item": [{"linkId": "leg_swelling", "answer": [{"valueBoolean": True}]}]}
+          "item": [{"linkId": "leg_swelling", "answer": [{"valueCoding": {"system": "urn:cramp-triage:code:leg_swelling", "code": "one_leg"}}]}]}
     cards = client.post("/cds-services/cramp-triage", json=_hook(context={
         "patientId": "1", "questionnaireResponse": qr})).json()["cards"]
     assert len(cards) == 2

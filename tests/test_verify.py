@@ -1,6 +1,7 @@
 """``rules verify``: the discretised space comes from the rules, the pruning loses no behaviour,
-and planted faults (a level that drops, a missing level rule, quinine advice, an engine that
-disagrees with the reference) are found and printed as ready-to-run intakes."""
+and planted faults (a level that drops, "don't know" read as the benign answer, a missing level
+rule, a missing "unanswered" rule, quinine advice, an engine that disagrees with the reference)
+are found and printed as ready-to-run intakes."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from cramp_triage.cli import app
 from cramp_triage.tools.reference import ReferenceEvaluator
 from cramp_triage.files import read_yaml
 from cramp_triage.pack.vocabulary import UNCHECKED
-from cramp_triage.tools.verify import Keyer, discretise, representatives, sweep, verify
+from cramp_triage.tools.verify import Keyer, cones, discretise, representatives, sweep, verify
 
 
 def copy_pack(tmp_path: Path, name: str = "pack") -> Path:
@@ -52,9 +53,11 @@ def rule(rule_id: str, when: list[Any], then: list[Any], layer: str = "red_flag"
 
 def test_domains_come_from_the_rules_thresholds(pack):
     space = discretise(pack)
-    assert space.domains["duration_minutes"] == [None, 9, 10, 11]  # RF-LONG: gt 10, OB-TYPICAL: lte 10
+    # RF-LONG: gt 10 and lte 60, OB-TYPICAL: lte 10, RF-VERY-LONG: gt 60
+    assert space.domains["duration_minutes"] == [None, 9, 10, 11, 59, 60, 61]
     assert space.domains["cramps_per_week"] == [None, 3, 4, 5]  # RF-FREQUENT: gte 4
-    assert space.domains["leg_swelling"] == [None, True, False]
+    assert space.domains["age_years"] == [None, 15, 16, 17, 64, 65, 66]  # OB-CHILD lt 16, OB-ADULT-UNDER-65
+    assert space.domains["leg_swelling"] == [None, "one_leg", "both_legs", "none"]
     assert space.domains["locations"][0] is None
 
 
@@ -73,8 +76,9 @@ def test_one_medicine_per_medicine_condition_plus_none_all_and_unknown(pack):
 def test_fields_tested_together_share_a_component(pack):
     components = discretise(pack).components
     clot = next(c for c in components if "leg_swelling" in c)
-    assert set(clot) == {"leg_swelling", "red_warm_skin", "breathless_or_chest_pain"}  # RF-PE joins them
-    assert ["pregnant"] in components
+    # RF-PE joins the clot signs; RF-SWELLING-PREGNANCY adds pregnancy
+    assert set(clot) == {"leg_swelling", "red_warm_skin", "breathless_or_chest_pain", "pregnant"}
+    assert ["age_years"] in components
 
 
 def test_a_new_rule_is_covered_without_editing_verify(tmp_path):
@@ -89,29 +93,35 @@ def test_a_new_rule_is_covered_without_editing_verify(tmp_path):
 
 
 def test_pruning_loses_no_behaviour_on_a_sample_of_the_full_product(pack):
-    """Random intakes from the full product (10^11 of them) fire the same rules beyond the entry
-    rules, and get the same level, as the representative with their key."""
+    """Random intakes from the full product (10^15 of them): each later rule fires for it exactly
+    when it fires for the representative of its key as the rule's cone sees it, and its level is
+    that of the representative of its level key."""
     space = discretise(pack)
     keyer = Keyer(pack, space)
-    reps = representatives(space, keyer)
+    later, level_cone = cones(pack, keyer)
+    reps = {id(cone): representatives(space, keyer, cone) for cone in [level_cone, *later]}
     reference = ReferenceEvaluator(pack)
-    entry = {rule.id for rules in keyer.owned.values() for rule, is_entry in rules if is_entry}
     rng = random.Random(5)
     for _ in range(300):
         answers = {name: value for name, values in space.domains.items()
                    if (value := rng.choice(values)) is not None}
-        rep = reps[keyer.key(answers)]
-        got, expected = reference.evaluate(answers), reference.evaluate(rep)
-        assert got.level == expected.level, (answers, rep)
-        assert got.fired - entry == expected.fired - entry, (answers, rep)
+        got = reference.evaluate(answers)
+        key = keyer.key(answers)
+        level_rep = reps[id(level_cone)][level_cone.project(key)]
+        assert got.level == reference.evaluate(level_rep).level, (answers, level_rep)
+        for cone in later:
+            rep = reps[id(cone)][cone.project(key)]
+            assert got.fired & cone.rules == reference.evaluate(rep).fired & cone.rules, (answers, rep)
 
 
-def test_every_sweep_intake_has_a_representative(pack):
+def test_every_sweep_intake_has_a_representative_in_every_cone(pack):
     space = discretise(pack)
     keyer = Keyer(pack, space)
-    reps = representatives(space, keyer)
-    assert all(keyer.key(answers) in reps for _, answers in sweep(space))
-    assert len(reps) < space.size
+    later, level_cone = cones(pack, keyer)
+    for cone in [level_cone, *later]:
+        reps = representatives(space, keyer, cone)
+        assert all(cone.project(keyer.key(answers)) in reps for _, answers in sweep(space))
+    assert sum(len(representatives(space, keyer, cone)) for cone in later) < space.size / 10**9
 
 
 # --- the shipped pack, and planted faults -------------------------------------------------------------
@@ -125,10 +135,11 @@ def test_shipped_pack_verifies_clean(pack):
 
 
 def small_pack(tmp_path: Path, name: str = "small") -> Path:
-    """Red flags, levels and causes only: a quick pack to verify."""
+    """The pack without its risk factors (so no cause but "idiopathic"): a quicker pack to verify.
+    (Pack 1.0's small pack had no advice either; every level now needs its referral.)"""
     pack_dir = copy_pack(tmp_path, name)
     edit_yaml(pack_dir / "pack.yaml", lambda data: data.__setitem__(
-        "rule_files", ["red-flags.yaml", "levels.yaml", "causes.yaml"]))
+        "rule_files", ["red-flags.yaml", "unanswered.yaml", "levels.yaml", "causes.yaml", "advice.yaml"]))
     return pack_dir
 
 
@@ -136,10 +147,36 @@ def test_a_level_that_drops_as_an_answer_escalates_is_caught(tmp_path):
     pack_dir = small_pack(tmp_path)
     # A (wrong) rule: a very short cramp is urgent, so 0 -> 1 minute lowers the level.
     add_rule(pack_dir, rule("RF-SHORT", [{"intake": {"duration_minutes": {"lt": 1}}}], [{"finding": "possible_dvt"}]))
-    report = verify(RulePack.load(pack_dir))
+    report = verify(RulePack.load(pack_dir), max_violations=500)
     monotone = [v for v in report.violations if v.kind == "monotone"]
     assert monotone, [v.render() for v in report.violations]
     assert all(v.intake.get("duration_minutes", 0) < 1 <= v.other["duration_minutes"] for v in monotone)
+
+
+def test_dont_know_read_as_less_than_the_benign_answer_is_caught(tmp_path):
+    """Without RF-LONG-EASING-UNKNOWN a long cramp whose easing is unknown fires no red flag at
+    all, while "it eases" (the benign answer) sends it to a doctor. (Pack 1.0 read unknown as the
+    benign answer, which the invariant allows; pack 2.0 goes further, to urgent, in that rule.)"""
+    pack_dir = small_pack(tmp_path)
+    remove_rule(pack_dir, "RF-LONG-EASING-UNKNOWN", "red-flags.yaml")
+    report = verify(RulePack.load(pack_dir), max_violations=50)
+    unknown = [v for v in report.violations if v.kind == "unknown"]
+    assert unknown, [v.render() for v in report.violations]
+    for violation in unknown:
+        assert "eases_with_movement" not in violation.intake
+        assert violation.other == {**violation.intake, "eases_with_movement": True}
+        assert 10 < violation.intake["duration_minutes"] <= 60
+        assert "benign intake: " in violation.render()
+
+
+def test_a_warning_sign_question_without_its_unanswered_rule_is_caught(tmp_path):
+    pack_dir = small_pack(tmp_path)
+    remove_rule(pack_dir, "UN-TOXIN", "unanswered.yaml")
+    report = verify(RulePack.load(pack_dir), max_violations=5)
+    assert report.violations
+    for violation in report.violations:
+        assert violation.message == "unanswered_red_flags: missing ['toxin_or_wound_exposure'], not expected []"
+        assert "toxin_or_wound_exposure" not in violation.intake
 
 
 def test_a_missing_emergency_level_rule_is_caught(tmp_path):
@@ -148,7 +185,9 @@ def test_a_missing_emergency_level_rule_is_caught(tmp_path):
     report = verify(RulePack.load(pack_dir))
     messages = [v.message for v in report.violations if v.kind == "invariant"]
     assert any("emergency finding" in m for m in messages), messages
-    assert all(v.intake.get("breathless_or_chest_pain") is True for v in report.violations)
+    # breathlessness, or bladder trouble with nerve signs (cauda equina): the emergency findings
+    assert all(v.intake.get("breathless_or_chest_pain") is True or v.intake.get("bladder_or_bowel_change") is True
+               for v in report.violations)
 
 
 def test_quinine_advice_is_caught(tmp_path):
@@ -157,7 +196,7 @@ def test_quinine_advice_is_caught(tmp_path):
         "text", "Drink a glass of tonic water before bed."))
     report = verify(RulePack.load(pack_dir), max_violations=5)
     assert report.violations
-    assert {v.message for v in report.violations} == {"the result mentions quinine or tonic water"}
+    assert {v.message for v in report.violations} == {"the result mentions quinine or tonic water at self_care.0.text"}
 
 
 def test_an_engine_that_disagrees_with_the_reference_is_caught(tmp_path):
@@ -233,10 +272,10 @@ def test_verify_catches_a_negation_that_does_not_wait(tmp_path, monkeypatch):
 
     pack_dir = small_pack(tmp_path)
     with _engine_with(monkeypatch, pack_dir, no_gates) as engine:
-        report = verify(RulePack.load(pack_dir), triager=engine, max_violations=3)
-    assert report.violations and report.violations[0].kind == "disagreement"
-    assert "CA-IDIOPATHIC" in report.violations[0].message
-    assert report.violations[0].intake.get("nerve_symptoms") is True
+        report = verify(RulePack.load(pack_dir), triager=engine, max_violations=200)
+    disagreements = [v for v in report.violations if v.kind == "disagreement"]
+    # (the same bug also lets a stretch through beside an unanswered clot sign: an invariant)
+    assert any("CA-IDIOPATHIC" in v.message and v.intake.get("nerve_symptoms") is True for v in disagreements)
 
 
 def test_verify_catches_a_not_pattern_placed_first(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ try:
         ScenarioError,
     )
     from .facts import Evaluation, Firing
-    from .intake import Intake, Location, parse_intake, parse_intake_json
+    from .intake import Intake, Location, Swelling, parse_intake, parse_intake_json
     from .interview import Question, next_question, questionnaire
     from .pack import RulePack, default_rules_path
     from .result import (
@@ -38,6 +38,7 @@ try:
         SeriousFinding,
         TraceStep,
         TriageResult,
+        When,
     )
     from .triager import Triager
 except EngineError as _error:
@@ -82,9 +83,11 @@ __all__ = [
     "ScenarioError",
     "SelfCareStep",
     "SeriousFinding",
+    "Swelling",
     "TraceStep",
     "TriageResult",
     "Triager",
+    "When",
     "__version__",
     "default_rules_path",
     "default_triager",

@@ -10,6 +10,7 @@ from .pack.vocabulary import UNCHECKED
 from .errors import EngineError, Problem
 from .result import Level, TriageResult, printable
 from .pack import RulePack
+from .pack.schema import FindingTerm
 
 
 def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
@@ -18,6 +19,16 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     if level is None:
         raise EngineError("the rule pack concluded no level", [Problem(pack.name, "add a rule that always sets a level")])
     level_term = terms.levels[level]
+    # Unanswered questions, as the rules concluded them: one field may stand behind two findings
+    # (its plain question, and the same question where it is more pressing); the most pressing
+    # words win. Terms order is question order.
+    unanswered: dict[str, FindingTerm] = {}
+    concluded = {fact["name"] for fact, _ in evaluation.concluded("finding") if fact["kind"] == "unanswered"}
+    for name, term in terms.findings.items():
+        if name in concluded and term.field is not None:
+            held = unanswered.get(term.field)
+            if held is None or term.if_so.rank > held.if_so.rank:  # type: ignore[union-attr]
+                unanswered[term.field] = term
 
     # Plain data, validated once as a whole: pydantic-core builds the nested models faster than
     # one constructor call per part.
@@ -35,7 +46,8 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
                        "explanation": term.explanation, "evidence": _cause_evidence(pack, evaluation, fact["name"]),
                        "rule": firing.rule})
     see = [
-        {"id": fact["name"], "who": terms.see[fact["name"]].who, "why": terms.see[fact["name"]].why, "rule": firing.rule}
+        {"id": fact["name"], "who": (term := terms.see[fact["name"]]).who, "why": term.why, "when": term.when,
+         "rule": firing.rule}
         for fact, firing in evaluation.concluded("see")
     ]
     self_care = [
@@ -51,9 +63,10 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     return TriageResult.model_validate({
         "level": level,
         "level_label": level_term.label,
-        "do_now": level_term.do_now,
-        "if_worse": level_term.if_worse,
+        "do_now": _do_now(pack, level, list(unanswered.values())),
+        "if_worse": pack.safety_nets[level],
         "serious": serious,
+        "unanswered_red_flags": list(unanswered),
         "causes": causes,
         "see": see,
         "self_care": self_care,
@@ -66,6 +79,22 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
         "rule_pack": {"name": pack.name, "version": pack.version},
         "library": {"name": NAME, "version": library_version()},
     })
+
+
+def _do_now(pack: RulePack, level: Level, unanswered: list[FindingTerm]) -> str:
+    """What to do now; with signs that could not be checked, each of them and what to do if it
+    applies, one sentence per action: the lead of the sign's level when that is more pressing
+    than this answer, else this level's own words (at urgent, "tell the doctor you see today")."""
+    levels = pack.terms.levels
+    term = levels[level]
+    if not unanswered or term.unchecked is None:
+        return term.do_now
+    groups: dict[Level | None, list[str]] = {}
+    for sign in sorted(unanswered, key=lambda sign: -sign.if_so.rank):  # type: ignore[union-attr]
+        groups.setdefault(sign.if_so if sign.if_so.rank > level.rank else None, []).append(sign.label)  # type: ignore[union-attr]
+    sentences = [f"{levels[if_so].lead if if_so is not None else term.mention} {'; '.join(labels)}."
+                 for if_so, labels in groups.items()]
+    return " ".join([term.do_now, term.unchecked, *sentences])
 
 
 def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[str]:

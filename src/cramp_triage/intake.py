@@ -20,10 +20,12 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -65,10 +67,42 @@ MedicineName = Annotated[
     AfterValidator(_medicine_name),
 ]
 
+class Swelling(StrEnum):
+    """Which legs are swollen."""
+
+    one_leg = "one_leg"
+    both_legs = "both_legs"
+    none = "none"
+
+
+# The field's type: plain names, as for places (``Intake(leg_swelling="one_leg")`` type-checks).
+SwellingName = Literal["one_leg", "both_legs", "none"]
+
+
+def _swelling_from_yes_no(value: Any) -> Any:
+    # Pack 1.0 asked yes/no ("swollen, usually on one side"): a JSON true or false still reads,
+    # as the answer it meant. Only real booleans: "yes" in a CSV cell is refused, naming the values.
+    if value is True:
+        return Swelling.one_leg.value
+    if value is False:
+        return Swelling.none.value
+    return value
+
+
+# The JSON Schema says exactly what is accepted: the three values, the old true/false, or null.
+SwellingAnswer = Annotated[
+    SwellingName | None,
+    BeforeValidator(_swelling_from_yes_no),
+    WithJsonSchema({"anyOf": [{"type": "string", "enum": [s.value for s in Swelling]},
+                              {"type": "boolean", "description": "Older intakes: true is read as one_leg, false as none."},
+                              {"type": "null"}]}),
+]
+
 # Bounds keep junk out without refusing any real answer: a day has 1440 minutes, and more than
 # 500 cramps a week is not a count a person can report.
 MAX_CRAMPS_PER_WEEK = 500
 MAX_MEDICATIONS = 50
+MAX_AGE_YEARS = 120
 
 
 def _yes(description: str) -> Any:
@@ -92,8 +126,12 @@ class Intake(BaseModel):
     cramps_per_week: int | None = Field(
         default=None, ge=0, le=MAX_CRAMPS_PER_WEEK, description="How many cramps a week (0 to 500)."
     )
-    sleep_disrupted: bool | None = _yes("The cramps disturb sleep or daytime life.")
+    sleep_disrupted: bool | None = _yes(
+        "The cramps regularly spoil sleep, or make the next day hard (not just an occasional bad night).")
     persistent: bool | None = _yes("The cramps keep coming despite self-care (stretching, fluids, diet).")
+    age_years: int | None = Field(
+        default=None, ge=0, le=MAX_AGE_YEARS,
+        description="Age in whole years (0 to 120). The rules are for adults: under 16 is referred.")
     pregnant: bool | None = _yes("The person is pregnant.")
     medications: list[MedicineName] | None = Field(
         default=None,
@@ -102,6 +140,8 @@ class Intake(BaseModel):
     )
     liver_disease: bool | None = _yes("Chronic (long-term) liver disease.")
     kidney_disease: bool | None = _yes("Chronic kidney disease, or dialysis.")
+    fluid_restriction: bool | None = _yes(
+        "A doctor or nurse has told the person to limit fluids, salt or potassium (e.g. dialysis, heart failure).")
     underactive_thyroid: bool | None = _yes("An underactive thyroid (hypothyroidism).")
     diabetes: bool | None = _yes("Diabetes, or nerve damage from diabetes or another cause (neuropathy).")
     low_fluid_intake: bool | None = _yes("Drinks little, or has signs of dehydration.")
@@ -110,8 +150,18 @@ class Intake(BaseModel):
     nerve_symptoms: bool | None = _yes("Back pain spreading down the leg, tingling, or pins and needles.")
     numbness: bool | None = _yes("Numbness in the legs.")
     muscle_weakness: bool | None = _yes("Weakness or shrinking of the leg muscles.")
-    leg_swelling: bool | None = _yes("Swelling of the calf or leg, usually on one side.")
-    red_warm_skin: bool | None = _yes("Warm, red or tender skin over the painful area.")
+    muscle_pain: bool | None = _yes(
+        "Muscle pain, aching or tenderness with no known reason, apart from the cramps and the soreness after one.")
+    dark_urine: bool | None = _yes("Dark brown or cola-coloured urine (not just dark yellow).")
+    bladder_or_bowel_change: bool | None = _yes(
+        "New trouble controlling or feeling the bladder or bowel, or numbness between the legs or around "
+        "the back passage.")
+    leg_swelling: SwellingAnswer = Field(
+        default=None,
+        description="Swelling of the legs: one_leg, both_legs or none. JSON true and false are still "
+                    "accepted and read as one_leg and none.")
+    red_warm_skin: bool | None = _yes(
+        "Red or warm skin over the painful area (a muscle sore for a day after a cramp does not count).")
     breathless_or_chest_pain: bool | None = _yes("Breathlessness or chest pain.")
     pain_when_walking: bool | None = _yes("Calf pain that comes on with walking and eases with rest.")
     toxin_or_wound_exposure: bool | None = _yes(
@@ -158,8 +208,8 @@ class Intake(BaseModel):
 
 @cache
 def answer_type(field: str) -> Any:
-    """The type of one answer to ``field`` (of each item, for a list): bool, int, float,
-    ``LocationName`` or str. Everything that reads the intake's shape (CLI options, rule checks,
+    """The type of one answer to ``field`` (of each item, for a list): bool, int, float, a
+    ``Literal`` of choices (``LocationName``, ``SwellingName``) or str. Everything that reads the intake's shape (CLI options, rule checks,
     the answers to try) asks here rather than repeating the field list."""
     (inner,) = [arg for arg in get_args(Intake.model_fields[field].annotation) if arg is not type(None)]
     if get_origin(inner) is list:

@@ -60,6 +60,38 @@ def _rank_of(other: object) -> int | None:
         raise ValueError(f"{other!r} is not a level; levels are {', '.join(Level)}") from None
 
 
+class When(StrEnum):
+    """How soon to see someone, least to most pressing: at the next routine contact (or a
+    pharmacist), within a few days, today, now (emergency services)."""
+
+    routine = "routine"
+    within_days = "within_days"
+    today = "today"
+    now = "now"
+
+    @property
+    def rank(self) -> int:
+        return _WHEN_RANKS[self]
+
+
+_WHEN_RANKS = {when: rank for rank, when in enumerate(When)}
+
+# The level and the most pressing referral say the same thing: emergency <-> now, urgent <-> today,
+# see_professional <-> within_days or routine, self_care <-> routine or nobody at all. The pack
+# loader holds red flags to it, and the invariants hold every result to it.
+LEVEL_WHEN: dict[Level, frozenset[When | None]] = {
+    Level.self_care: frozenset({None, When.routine}),
+    Level.see_professional: frozenset({When.routine, When.within_days}),
+    Level.urgent: frozenset({When.today}),
+    Level.emergency: frozenset({When.now}),
+}
+
+
+def most_pressing(whens: Iterable[When | str]) -> When | None:
+    """The most pressing of ``whens`` (names or members); ``None`` when there are none."""
+    return max((When(when) for when in whens), key=lambda when: when.rank, default=None)
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -140,6 +172,8 @@ class Referral(_Frozen):
     id: str
     who: str
     why: str
+    when: When = Field(description="How soon: now (emergency services), today, within_days, or routine "
+                                   "(at the next routine contact, or a pharmacist).")
     rule: str
 
 
@@ -178,6 +212,10 @@ class TriageResult(_Frozen):
     do_now: str = Field(description="What to do now, in plain words.")
     if_worse: str = Field(description="Safety-netting: what to do if things get worse.")
     serious: list[SeriousFinding] = Field(description="The findings that drove the level, most urgent first.")
+    unanswered_red_flags: list[str] = Field(
+        description="Intake fields that warning-sign rules read, left unanswered, whose answer could still "
+                    "raise a warning sign, in question order (empty when none). Not empty: no reassurance, "
+                    "and do_now names each sign that could not be checked.")
     causes: list[Cause]
     see: list[Referral]
     self_care: list[SelfCareStep]

@@ -2,6 +2,8 @@
 
 Answers come from options, a JSON intake (``--input``), or, when none is given and stdin is a
 terminal, a guided interview whose questions go to stderr so ``--json`` output stays clean.
+With no answers at all and no terminal to ask in, it refuses: an answer to nothing would read
+as reassurance.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from .app import RULES_OPTION, app, fail
 from .intake_options import with_intake_options
 
 NO_INPUT_OPTION: Any = typer.Option(
-    False, "--no-input", help="Never ask questions; unanswered means don't know. Implied when stdin is not a terminal.")
+    False, "--no-input", help="Never ask questions; unanswered means don't know. Implied when stdin is not a "
+                              "terminal.")
 
 
 def load_triager(rules: Optional[Path]) -> Any:
@@ -27,10 +30,13 @@ def load_triager(rules: Optional[Path]) -> Any:
     return Triager(rules) if rules is not None else default_triager()
 
 
-def gather_answers(triager: Any, answers: dict[str, Any], no_input: bool) -> dict[str, Any]:
-    """The answers given, or, with none given in a terminal, the answers of an interview."""
-    if answers or no_input or not sys.stdin.isatty():
+def gather_answers(triager: Any, answers: dict[str, Any] | None, no_input: bool) -> dict[str, Any]:
+    """The answers given, or, with none given in a terminal, the answers of an interview (with
+    none given and no terminal: no answers at all)."""
+    if answers is not None:
         return answers
+    if no_input or not sys.stdin.isatty():
+        return {}
     return interview(triager)
 
 
@@ -72,19 +78,25 @@ def interview(triager: Any) -> dict[str, Any]:
 @app.command(epilog="Example: cramp-triage check --duration 2 --location calf --during-sleep --medication 'Lipitor 20 mg'")
 @with_intake_options
 def check(
-    answers: dict[str, Any],
+    answers: dict[str, Any] | None,
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON (the stable shape)."),
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
     """Triage leg cramps: answers as options, a JSON intake (--input), or a short interview.
 
-    In a terminal with no answers given, check asks one question at a time (on stderr).
+    In a terminal with no answers given, check asks one question at a time (on stderr);
+    with no answers and no terminal (or --no-input) it refuses, exit code 2.
     The result gives the level first, what to do now and if it gets worse, possible causes,
     whom to see and self-care steps. Not a diagnosis.
 
     Exit codes: 0 a result was given; 2 bad input or usage; 3 internal error.
     """
+    if answers is None and (no_input or not sys.stdin.isatty()):
+        # A self-care answer to nothing would read as reassurance; explain still shows what the
+        # rules make of no answers, for teaching.
+        fail("no answers given: pass answers as options or --input FILE (or - for stdin), "
+             "or run in a terminal to be asked")
     triager = load_triager(rules)
     result = triager.triage(gather_answers(triager, answers, no_input))
     if json_output:

@@ -70,7 +70,7 @@ def print_explanation(data: dict[str, Any]) -> None:
 @app.command(epilog="Example: cramp-triage explain --duration 12 --no-eases-with-movement --location calf")
 @with_intake_options
 def explain(
-    answers: dict[str, Any],
+    answers: dict[str, Any] | None,
     json_output: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,

@@ -17,10 +17,11 @@ import typer
 from ..errors import IntakeError
 from ..intake import Intake, answer_type, is_list_field, parse_intake_json
 
-# Short names people expect (`--duration 5`, `--location calf`, `--medication X`) as well as the
-# field names.
+# Short names people expect (`--duration 5`, `--age 70`, `--location calf`, `--medication X`) as
+# well as the field names.
 _EXTRA_NAMES = {
     "duration_minutes": ["--duration"],
+    "age_years": ["--age"],
     "locations": ["--location"],
     "medications": ["--medication"],
 }
@@ -57,7 +58,8 @@ INPUT_OPTION = inspect.Parameter(
 
 def with_intake_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command one option per intake field and ``--input``; it receives ``answers``: the
-    merged, not yet validated mapping of known answers."""
+    merged, not yet validated mapping of known answers, or ``None`` when neither an option nor
+    ``--input`` was given (nothing was said, which is not the same as an empty intake)."""
     own = [p for p in inspect.signature(command).parameters.values() if p.name != "answers"]
     fields = list(Intake.model_fields)
 
@@ -65,7 +67,8 @@ def with_intake_options(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(**kwargs: Any) -> Any:
         input_file = kwargs.pop("input_file")
         options = {name: kwargs.pop(name) for name in fields}
-        return command(answers=merge_answers(input_file, options), **kwargs)
+        given = input_file is not None or any(value not in (None, []) for value in options.values())
+        return command(answers=merge_answers(input_file, options) if given else None, **kwargs)
 
     params = own + [INPUT_OPTION] + [_option(name) for name in fields]
     wrapper.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""``cramp-triage rules list|show|lint|graph``: tools for rule authors."""
+"""``cramp-triage rules list|show|lint|graph|red-flags``: tools for rule authors."""
 
 from __future__ import annotations
 
@@ -142,3 +142,24 @@ def graph(
 
     pack = load_pack(rules)
     print(to_mermaid(pack) if format is GraphFormat.mermaid else to_dot(pack), end="")
+
+
+class RedFlagFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
+@rules_app.command("red-flags", epilog="Example: cramp-triage rules red-flags --format md > docs/red-flags.md")
+def red_flags(
+    format: RedFlagFormat = typer.Option(RedFlagFormat.md, "--format", "-f", help="md (a Markdown page) or json."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """List every red flag: the warning sign, the rule and conditions that trigger it, the level,
+    how soon to be seen (when) and the sources."""
+    from ..tools.redflags import red_flag_rows, to_markdown
+
+    pack = load_pack(rules)
+    if format is RedFlagFormat.json:
+        print(json.dumps(red_flag_rows(pack), indent=2, ensure_ascii=False))
+    else:
+        print(to_markdown(pack), end="")

@@ -17,7 +17,8 @@ def verify_command(
     max_shown: int = typer.Option(20, "--max-violations", min=1, help="Stop collecting counter-examples after this many."),
 ) -> None:
     """Run every answer combination the rules can tell apart through the engine and the reference
-    evaluator; check the safety invariants and monotone escalation. Exit 1 on any violation,
+    evaluator; check the safety invariants, monotone escalation, and that "don't know" is never
+    less cautious than the benign answer. Exit 1 on any violation,
     printing each counter-example as a ready-to-run intake (cramp-triage check --input FILE)."""
     from ..tools.verify import verify
 
@@ -26,8 +27,9 @@ def verify_command(
     out.write(f"rule pack {report.pack}\n")
     out.write(f"discretised answer space: {report.space_size:,} intakes in {report.components} groups of fields\n")
     out.write(f"checked {report.checked:,} intakes ({report.representatives:,} representatives, one per "
-              f"behaviour the rules can tell apart, plus every combination within each group) "
-              f"and {report.monotone_steps:,} escalation steps\n")
+              f"reachable combination of what each rule and the level depend on, plus every combination "
+              f"within each group) "
+              f"and {report.monotone_steps:,} escalation steps, {report.unknown_steps:,} don't-know steps\n")
     if report.ok:
         out.write("0 violations: every invariant holds and the engine agrees with the reference\n")
         return

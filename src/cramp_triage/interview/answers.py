@@ -43,9 +43,10 @@ def parse_answer(question: Question, text: str) -> Any:
             return []
         names = [name.strip() for name in text.split(",") if name.strip()]
         value = names if question.repeats else " ".join(text.split())
+    elif kind == "choice" and question.repeats:
+        value = [word.strip() for word in reply.replace(" and ", ",").replace(" ", ",").split(",") if word.strip()]
     elif kind == "choice":
-        words = [word.strip() for word in reply.replace(" and ", ",").replace(" ", ",").split(",") if word.strip()]
-        value = words if question.repeats else reply.replace(" ", "_")
+        return _choice(question, reply)
     else:
         try:
             number = float(reply)
@@ -62,3 +63,14 @@ def parse_answer(question: Question, text: str) -> Any:
         detail = "; ".join(p.message for p in error.problems) or str(error)
         raise ValueError(f"{detail} ({question.hint})") from None
     return value
+
+
+def _choice(question: Question, reply: str) -> str:
+    """One named answer: as written (``one_leg``), in words (``one leg``) or its start
+    (``one``, ``both``, ``no``), as long as only one answer starts that way."""
+    typed = reply.replace(" ", "_")
+    values = [str(value) for value in question.allowed_values or []]
+    matching = [value for value in values if value == typed] or [value for value in values if value.startswith(typed)]
+    if len(matching) != 1:
+        raise ValueError(f"please answer {question.hint}")
+    return matching[0]

@@ -61,8 +61,10 @@ class Question(BaseModel):
         if self.answer_type in ("number", "integer"):
             return ("a whole number" if self.answer_type == "integer" else "a number") + ", or ? if you don't know"
         if self.answer_type == "choice":
-            names = ", ".join(str(value) for value in self.allowed_values or [])
-            return f"any of {names}, separated by commas, or ?" if self.repeats else f"one of {names}, or ?"
+            if self.repeats:
+                return f"any of {', '.join(map(str, self.allowed_values or []))}, separated by commas, or ?"
+            # A single choice as a person would type it: one leg / both legs / none.
+            return " / ".join(str(value).replace("_", " ") for value in self.allowed_values or []) + " or ?"
         return "names, or none, or ?" if self.repeats else "text, or ?"
 
 

@@ -137,27 +137,9 @@ class Relevance:
                 elif pattern.fact_kind in (None, "medication"):
                     partners |= reads
                 elif not self.pack.matching_facts(pattern) & downstream:
-                    partners |= self._upstream(self.pack.matching_facts(pattern))
+                    partners |= self.pack.upstream_fields(self.pack.matching_facts(pattern))
         partners.discard(field)
         return partners
-
-    def _upstream(self, keys: set[FactKey], seen: set[str] | None = None) -> set[str]:
-        """Intake fields whose answers could produce any of these facts."""
-        seen = set() if seen is None else seen
-        fields: set[str] = set()
-        for key in keys:
-            for rule in self.pack.producers.get(key, []):
-                if rule.id in seen:
-                    continue
-                seen.add(rule.id)
-                for pattern in rule.when:
-                    if pattern.negated is not None:
-                        continue
-                    if pattern.fact_kind in (None, "medication"):
-                        fields |= fields_read(pattern)
-                    else:
-                        fields |= self._upstream(self.pack.matching_facts(pattern), seen)
-        return fields
 
 
 def _product_size(choices: list[list[Any]]) -> int:

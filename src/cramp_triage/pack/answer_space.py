@@ -6,6 +6,7 @@ questions can still change the outcome), so both try the same values:
 - a yes/no field: yes and no;
 - a number: each threshold the rules compare it with, and a value either side of it, within
   the bounds the intake allows;
+- a choice (``leg_swelling``): each of its named answers;
 - ``locations``: every non-empty set of the places the rules name, plus one place they do not;
 - ``medications``: one medicine for each medicine condition of the rules (a product's name, or
   a class word), all of those together, and a name the vocabulary does not know.
@@ -23,7 +24,7 @@ from annotated_types import Ge, Le
 
 from .conditions import Test
 from ..intake import Intake, Location, answer_type
-from .rulepack import INTAKE_FIELD_KINDS, FactKey, RulePack
+from .rulepack import INTAKE_FIELD_KINDS, FactKey, RulePack, choices
 from .vocabulary import UNCHECKED
 
 MEDICATIONS = "medications"
@@ -49,6 +50,8 @@ def known_values(pack: RulePack, field: str) -> list[Any]:
     kind = INTAKE_FIELD_KINDS[field]
     if kind == "bool":
         return [True, False]
+    if kind == "choice":
+        return choices(field)
     if kind == "locations":
         named = {str(t.value if isinstance(t, Test) else t) for t in tests
                  if not (isinstance(t, Test) and t.operator == "known")}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -78,6 +78,8 @@ class RulePack:
             fact["kind"] = term.kind
             if term.level is not None:
                 fact["level"] = term.level.value
+            if term.when is not None:
+                fact["when"] = term.when.value
         elif kind == "cause":
             fact["type"] = self.terms.causes[name].type
         elif kind == "level":
@@ -147,6 +149,51 @@ class RulePack:
     def red_flags(self) -> list[str]:
         """Names of the findings that are red flags."""
         return [name for name, term in self.terms.findings.items() if term.kind == "red_flag"]
+
+    def upstream_fields(self, keys: Iterable[FactKey]) -> set[str]:
+        """Intake fields whose answers could produce any of these facts: read by a rule that
+        concludes one, or by a rule upstream of it (through the facts it needs, never through a
+        ``not``). ``medications`` stands for a medicine condition."""
+        fields: set[str] = set()
+        seen: set[str] = set()
+        frontier = [rule for key in keys for rule in self.producers.get(key, [])]
+        while frontier:
+            rule = frontier.pop()
+            if rule.id in seen:
+                continue
+            seen.add(rule.id)
+            for pattern in rule.when:
+                if pattern.negated is not None:
+                    continue
+                if pattern.fact_kind == "medication":
+                    fields.add("medications")
+                elif pattern.fact_kind is None:
+                    fields.update(field for group in pattern.intake_groups() for field in group)
+                else:
+                    frontier.extend(p for key in self.matching_facts(pattern) for p in self.producers.get(key, []))
+        return fields
+
+    @cached_property
+    def red_flag_fields(self) -> list[str]:
+        """Intake fields an answer to which can lead to a red flag, in the intake's order."""
+        order = list(Intake.model_fields)
+        return sorted(self.upstream_fields(("finding", name) for name in self.red_flags), key=order.index)
+
+    @cached_property
+    def safety_nets(self) -> dict[Level, str]:
+        """Level -> its ``if_worse``: one sentence per level in its ``safety_net``, listing the
+        signs of every red flag at that level (generated, so the two cannot drift apart), then
+        the level's own ``if_worse`` words."""
+        signs: dict[Level, list[str]] = {level: [] for level in Level}
+        for term in self.terms.findings.values():
+            if term.kind == "red_flag" and term.sign not in signs[term.level]:  # type: ignore[index]
+                signs[term.level].append(term.sign)  # type: ignore[index,arg-type]
+        nets: dict[Level, str] = {}
+        for level, term in self.terms.levels.items():
+            sentences = [f"{self.terms.levels[net].lead} {'; '.join(signs[net])}." for net in term.safety_net
+                         if signs[net]]
+            nets[level] = " ".join(sentences + ([term.if_worse] if term.if_worse else []))
+        return nets
 
     @cached_property
     def producers(self) -> dict[FactKey, list[Rule]]:
@@ -245,6 +292,9 @@ class RulePack:
             elif source.sections and citation.section is None:
                 yield f"a citation of {citation.source!r} must name its section"
         for conclusion in rule.then:
+            if conclusion.kind == "finding" and (term := self.terms.findings.get(conclusion.name)) is not None \
+                    and term.field is not None and term.field not in INTAKE_FIELD_KINDS:
+                yield f"finding {conclusion.name!r} stands for unknown intake field {term.field!r}"
             if conclusion.name not in {str(getattr(k, "value", k)) for k in self.terms.table(conclusion.kind)}:
                 yield f"concludes undefined {conclusion.kind} {conclusion.name!r} (define it in {self.manifest.terms})"
         if rule.layer == "red_flag" and any(
@@ -283,8 +333,8 @@ def _intake_problems(group: FieldTests) -> Iterator[str]:
             yield f"{field} is yes/no: test it with true or false"
         elif kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             yield f"{field} is a number: compare it with a number"
-        elif kind == "locations" and (op not in ("eq", "neq") or value not in {loc.value for loc in Location}):
-            yield f"locations takes one of {[loc.value for loc in Location]}"
+        elif kind in ("locations", "choice") and (op not in ("eq", "neq") or value not in choices(field)):
+            yield f"{field} takes one of {choices(field)}"
 
 
 def _field_kind(name: str) -> str:
@@ -293,9 +343,16 @@ def _field_kind(name: str) -> str:
         return "bool"
     if kind is LocationName:
         return "locations"
+    if get_origin(kind) is Literal:
+        return "choice"  # one of a few named answers, e.g. leg_swelling
     if kind in (int, float):
         return "number"
     return "other"
+
+
+def choices(field: str) -> list[str]:
+    """The named answers of a ``locations`` or ``choice`` field, in the model's order."""
+    return [str(value) for value in get_args(answer_type(field))]
 
 
 # Intake fields a rule may test (medications reach the rules as medication facts instead).

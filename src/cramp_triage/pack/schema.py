@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..result import Level
+from ..result import LEVEL_WHEN, Level, When
 from .conditions import Pattern
 
 Layer = Literal["red_flag", "finding", "cause", "level", "advice"]
@@ -25,19 +25,41 @@ class _Strict(BaseModel):
 
 class LevelTerm(_Strict):
     label: str
+    lead: str | None = Field(
+        default=None, description="Opens a sentence listing signs at this level: what to do, and "
+                                  "'if you notice any of these:'. Needed by a level whose signs are listed.")
     do_now: str
-    if_worse: str
+    unchecked: str | None = Field(
+        default=None, description="Opens the list of signs that could not be checked, added to do_now; "
+                                  "none: they are not listed at this level.")
+    mention: str | None = Field(
+        default=None, description="Opens the sentence listing unchecked signs no more pressing than this "
+                                  "level ('Tell the doctor you see today about any of these:').")
+    safety_net: list[Level] = Field(
+        default_factory=list, description="The levels whose red-flag signs `if_worse` lists, from the pack's red flags.")
+    if_worse: str = Field(default="", description="Said after the generated safety net.")
 
 
 class FindingTerm(_Strict):
     label: str
-    kind: Literal["red_flag", "risk_factor", "observation"]
+    kind: Literal["red_flag", "risk_factor", "observation", "unanswered"]
     level: Level | None = Field(default=None, description="For a red flag: the level it calls for.")
+    when: When | None = Field(default=None, description="For a red flag: how soon to be seen.")
+    sign: str | None = Field(default=None, description="For a red flag: the sign in a few words, for the safety net.")
+    field: str | None = Field(default=None, description="For an unanswered question: the intake field.")
+    if_so: Level | None = Field(
+        default=None, description="For an unanswered question: the level a worrying answer would call for.")
 
     @model_validator(mode="after")
-    def _red_flags_have_levels(self) -> FindingTerm:
-        if (self.kind == "red_flag") != (self.level is not None):
-            raise ValueError("a red_flag finding needs a level, and only a red flag has one")
+    def _attributes_fit_the_kind(self) -> FindingTerm:
+        red_flag, unanswered = self.kind == "red_flag", self.kind == "unanswered"
+        if red_flag != (self.level is not None and self.when is not None and self.sign is not None):
+            raise ValueError("a red_flag finding needs a level, when and sign, and only a red flag has them")
+        if unanswered != (self.field is not None and self.if_so is not None):
+            raise ValueError("an unanswered finding needs a field and if_so, and only it has them")
+        if red_flag and self.when not in LEVEL_WHEN[self.level]:  # type: ignore[index]
+            allowed = sorted(w.value for w in LEVEL_WHEN[self.level] if w)  # type: ignore[index]
+            raise ValueError(f"a {self.level.value} red flag is seen {' or '.join(allowed)}, not {self.when.value}")  # type: ignore[union-attr]
         return self
 
 
@@ -50,6 +72,7 @@ class CauseTerm(_Strict):
 class SeeTerm(_Strict):
     who: str
     why: str
+    when: When
 
 
 class SelfCareTerm(_Strict):
@@ -68,6 +91,15 @@ class Terms(_Strict):
         missing = [level.value for level in Level if level not in self.levels]
         if missing:
             raise ValueError(f"levels must define every level; missing {missing}")
+        wordless = [level.value for level, term in self.levels.items()
+                    if term.unchecked is not None and term.mention is None and level.rank > 0]
+        if wordless:
+            raise ValueError(f"levels {wordless} list unchecked signs, so they need `mention` for the less pressing ones")
+        listed = {net for term in self.levels.values() for net in term.safety_net}
+        listed |= {term.if_so for term in self.findings.values() if term.if_so is not None}
+        leadless = sorted(level.value for level in listed if self.levels[level].lead is None)
+        if leadless:
+            raise ValueError(f"levels {leadless} have signs listed, so they need a `lead`")
         return self
 
     def table(self, kind: str) -> dict[Any, Any]:

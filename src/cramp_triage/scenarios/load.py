@@ -123,6 +123,7 @@ def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: _LineIndex) -> lis
         "causes_exclude": list(pack.terms.causes),
         "serious_include": pack.red_flags,
         "see_include": list(pack.terms.see),
+        "unanswered_include": [f for f in pack.red_flag_fields if f != "medications"],
     }
     expects = [(("expect",), spec.expect)] if spec.expect is not None else []
     expects += [(("cases", i, "expect"), case.expect) for i, case in enumerate(spec.cases or [])]
@@ -144,7 +145,8 @@ def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: _LineIndex) -> lis
     return problems
 
 
-_KIND = {"causes_include": "cause", "causes_exclude": "cause", "serious_include": "red flag", "see_include": "referral"}
+_KIND = {"causes_include": "cause", "causes_exclude": "cause", "serious_include": "red flag", "see_include": "referral",
+         "unanswered_include": "warning-sign question"}
 
 
 def _rule_problem(rule_id: str, pack: RulePack, *, must_fire: bool) -> str | None:
@@ -225,6 +227,8 @@ def _problem(item: Any, lines: _LineIndex) -> Problem:
         message = "required field is missing"
     elif kind in ("bool_type", "bool_parsing"):
         message = "expected true or false (leave the field out, or write null, when not known)"
+    elif kind in ("enum", "literal_error") and loc[:1] == ("given",) and len(loc) == 2:
+        message = f"expected {item['ctx']['expected']} (leave the field out, or write null, when not known)"
     elif kind == "string_pattern_mismatch":
         message = "use lower-case letters and digits in words joined by hyphens, e.g. typical-night-cramp"
     return Problem(_where(_dotted(loc), lines.line(loc)), message)

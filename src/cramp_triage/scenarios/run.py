@@ -71,7 +71,30 @@ def check(expect: Expect, result: TriageResult) -> list[Mismatch]:
     present = [rule for rule in expect.rules_not_fired if rule in actual["rules fired"]]
     if present:
         found.append(Mismatch("rules_not_fired", f"{_names(present)} not fired", "fired"))
+    missing = [name for name in expect.unanswered_include if name not in result.unanswered_red_flags]
+    if missing:
+        found.append(Mismatch("unanswered_include", f"{_names(missing)} among the unanswered warning signs",
+                              _names(result.unanswered_red_flags)))
+    text = read_text(result)
+    missing = [words for words in expect.text_include if " ".join(words.lower().split()) not in text]
+    if missing:
+        found.append(Mismatch("text_include", f"{_quoted(missing)} in what the person reads", "not there"))
+    present = [words for words in expect.text_exclude if " ".join(words.lower().split()) in text]
+    if present:
+        found.append(Mismatch("text_exclude", f"{_quoted(present)} nowhere in what the person reads", "there"))
     return found
+
+
+def read_text(result: TriageResult) -> str:
+    """What the person reads, in lower case with single spaces: what to do now and if it gets
+    worse, whom to see and why, the self-care steps."""
+    parts = [result.do_now, result.if_worse, *(f"{r.who}: {r.why}" for r in result.see),
+             *(step.text for step in result.self_care)]
+    return " ".join(" ".join(parts).lower().split())
+
+
+def _quoted(items: Sequence[str]) -> str:
+    return ", ".join(repr(item) for item in items)
 
 
 def _names(items: Sequence[str]) -> str:

@@ -33,6 +33,12 @@ class Expect(_Strict):
     see_include: list[str] = Field(default_factory=list, description="Referrals that must be among `see`.")
     rules_fired_include: list[str] = Field(default_factory=list, description="Rule ids that must fire.")
     rules_not_fired: list[str] = Field(default_factory=list, description="Rule ids that must not fire.")
+    unanswered_include: list[str] = Field(
+        default_factory=list, description="Warning-sign questions that must be among unanswered_red_flags.")
+    text_include: list[str] = Field(
+        default_factory=list, description="Words the person must read (what to do, if it gets worse, whom to see, "
+                                          "self-care), in any case.")
+    text_exclude: list[str] = Field(default_factory=list, description="Words the person must not read.")
 
     @field_validator("level", "min_level", "max_level", mode="before")
     @classmethod
@@ -57,6 +63,9 @@ class Expect(_Strict):
         both = set(self.rules_fired_include) & set(self.rules_not_fired)
         if both:
             raise ValueError(f"rules both expected to fire and not to fire: {', '.join(sorted(both))}")
+        both = {w.lower() for w in self.text_include} & {w.lower() for w in self.text_exclude}
+        if both:
+            raise ValueError(f"words both expected and not expected: {', '.join(sorted(both))}")
         return self
 
 

@@ -14,14 +14,26 @@ tags: [typical, idiopathic]
 
 # The answers, with the same field names as the library (`cramp-triage schema intake` lists
 # them). Leave a field out when the answer is not known: "don't know" is not the same as "no".
+# The tool reassures only when every warning-sign question is answered, so they all are here.
 given:
   duration_minutes: 2          # how long one cramp lasts
   locations: [calf]            # any of calf, foot, thigh
   during_sleep: true
   eases_with_movement: true
   cramps_per_week: 1
-  leg_swelling: false
+  age_years: 45
+  pregnant: false
+  leg_swelling: none           # one_leg, both_legs or none
+  red_warm_skin: false
   breathless_or_chest_pain: false
+  toxin_or_wound_exposure: false
+  bladder_or_bowel_change: false
+  muscle_weakness: false
+  numbness: false
+  nerve_symptoms: false
+  pain_when_walking: false
+  sleep_disrupted: false
+  persistent: false
   # medications: ["Lipitor 20 mg"]
 
 # What the rules should conclude. Only what you list is checked.
@@ -30,8 +42,10 @@ expect:
   causes_include: [idiopathic] # cause categories that must be named (causes_exclude: must not)
   # serious_include: [possible_dvt]        # red flags that must drive the level
   # see_include: [gp]                      # whom the person must be told to see
-  rules_fired_include: [OB-TYPICAL, SC-REASSURE]
+  rules_fired_include: [OB-TYPICAL, SC-REASSURE, SC-STRETCH]
   rules_not_fired: [RF-DVT]
+  # unanswered_include: [leg_swelling]     # warning-sign questions left unanswered
+  # text_include: ["usually harmless"]     # words the person must read (text_exclude: must not)
 
 # Shown with the result: what this case teaches, in plain words.
 teaching_note: >-
@@ -45,7 +59,7 @@ teaching_note: >-
 #   - name: as-written
 #     expect: {{level: self_care}}
 #   - name: with-a-swollen-calf
-#     given: {{leg_swelling: true}}
+#     given: {{leg_swelling: one_leg}}
 #     expect: {{level: urgent, serious_include: [possible_dvt]}}
 """
 

@@ -5,16 +5,20 @@ Mutants, each one change to the pack:
 - ``delete``: one active rule removed;
 - ``threshold``: one numeric test moved across its boundary (the value one step up, one step
   down, and the strict/non-strict operator swapped: ``gt 10`` -> ``gt 11``, ``gt 9``, ``gte 10``);
-- ``flip``: one yes/no test flipped (``true`` <-> ``false``, ``known: true`` <-> ``known: false``).
+- ``flip``: one yes/no test flipped (``true`` <-> ``false``, ``known: true`` <-> ``known: false``),
+  or one choice test moved to each other answer (``leg_swelling: one_leg`` -> ``both_legs``, ``none``).
 
 Each mutant runs, through the durable-rules engine, against *checks*: callables that take a
 ``Triager`` and return what failed (the rule-level assertions of the test suite, the shipped
 scenarios, the invariants). A mutant is *killed* when a check fails or the mutant pack errors;
-the score is killed / all. Every deletion and every threshold move must be killed.
+the score is killed / all. Every deletion and every threshold move must be killed. On a mutant a
+check stops at its first failure (one is enough to kill it); on the unmutated pack it reports
+every failure.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +28,13 @@ from ..triager import Triager
 from ..errors import CrampTriageError, Problem
 from .invariants import check_result
 from ..pack import INTAKE_FIELD_KINDS, Rule, RulePack
+from ..pack.rulepack import choices
 
 Kind = Literal["delete", "threshold", "flip"]
-Check = Callable[[Triager], list[str]]
+# A check: (triager, first_only, focus) -> what failed. With first_only it may stop at the first
+# failure, and it tries first what names the rule ``focus`` (the one a mutant changed): the same
+# verdict, sooner.
+Check = Callable[[Triager, bool, str], list[str]]
 _STRICT_SWAP = {"gt": "gte", "gte": "gt", "lt": "lte", "lte": "lt"}
 
 
@@ -35,6 +43,7 @@ class Mutant:
     kind: Kind
     description: str
     pack: RulePack
+    rule: str = ""  # the rule it changes
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,12 @@ def mutants(pack: RulePack, kinds: Iterable[Kind] = ("delete", "threshold", "fli
     kinds = set(kinds)
     for rule in pack.active_rules:
         if "delete" in kinds:
-            yield Mutant("delete", f"delete {rule.id}", _with_rules(pack, [r for r in pack.rules if r.id != rule.id]))
+            yield Mutant("delete", f"delete {rule.id}", _with_rules(pack, [r for r in pack.rules if r.id != rule.id]),
+                         rule.id)
         for kind, description, changed in _test_mutations(rule):
             if kind in kinds:
                 rules = [changed if r.id == rule.id else r for r in pack.rules]
-                yield Mutant(kind, f"{rule.id}: {description}", _with_rules(pack, rules))
+                yield Mutant(kind, f"{rule.id}: {description}", _with_rules(pack, rules), rule.id)
 
 
 def _with_rules(pack: RulePack, rules: list[Rule]) -> RulePack:
@@ -111,6 +121,10 @@ def _changes(name: str, test: Any) -> Iterator[tuple[Kind, str, Any]]:
         yield "flip", "known", {"known": not value}
     elif isinstance(value, bool):
         yield "flip", "bool", {op: not value} if isinstance(test, dict) else (not value)
+    elif INTAKE_FIELD_KINDS.get(name) == "choice":
+        for other in choices(name):
+            if other != value:
+                yield "flip", "choice", {op: other} if isinstance(test, dict) else other
     elif INTAKE_FIELD_KINDS.get(name) == "number" and isinstance(value, (int, float)):
         step = 1
         yield "threshold", "up", {op: value + step}
@@ -154,17 +168,24 @@ class FiringCase:
     name: str = ""
 
 
+def _collect(failures: Iterator[str], first_only: bool) -> list[str]:
+    return list(itertools.islice(failures, 1)) if first_only else list(failures)
+
+
+def _focused(items: Sequence[Any], names: Callable[[Any], Iterable[str]], focus: str) -> list[Any]:
+    """``items`` with those that name ``focus`` first (a stable sort, so otherwise in order)."""
+    return sorted(items, key=lambda item: focus not in names(item)) if focus else list(items)
+
+
 def firing_check(cases: Sequence[FiringCase], label: str = "rule-level assertions") -> tuple[str, Check]:
-    def check(triager: Triager) -> list[str]:
-        failures = []
-        for case in cases:
+    def failures(triager: Triager, focus: str) -> Iterator[str]:
+        for case in _focused(cases, lambda case: case.fires | case.not_fires, focus):
             fired = {step.rule for step in triager.triage(case.answers).trace}
             missing, extra = case.fires - fired, case.not_fires & fired
             if missing or extra:
-                failures.append(f"{case.name or case.answers}: missing {sorted(missing)}, unexpected {sorted(extra)}")
-        return failures
+                yield f"{case.name or case.answers}: missing {sorted(missing)}, unexpected {sorted(extra)}"
 
-    return label, check
+    return label, lambda triager, first_only=False, focus="": _collect(failures(triager, focus), first_only)
 
 
 def scenario_check(paths: Sequence[str | Path], pack: RulePack, label: str = "shipped scenarios") -> tuple[str, Check]:
@@ -173,35 +194,37 @@ def scenario_check(paths: Sequence[str | Path], pack: RulePack, label: str = "sh
 
     cases = load_cases(paths, pack)
 
-    def check(triager: Triager) -> list[str]:
-        return [f"{case.id}: {'; '.join(map(str, outcome.mismatches))}"
-                for case in cases for outcome in [run_case(triager, case)] if not outcome.passed]
+    def failures(triager: Triager, focus: str) -> Iterator[str]:
+        named = _focused(cases, lambda case: case.expect.rules_fired_include + case.expect.rules_not_fired, focus)
+        return (f"{case.id}: {'; '.join(map(str, outcome.mismatches))}"
+                for case in named for outcome in [run_case(triager, case)] if not outcome.passed)
 
-    return label, check
+    return label, lambda triager, first_only=False, focus="": _collect(failures(triager, focus), first_only)
 
 
 def invariant_check(intakes: Sequence[dict[str, Any]], label: str = "invariants") -> tuple[str, Check]:
-    def check(triager: Triager) -> list[str]:
-        return [f"{answers}: {problem}" for answers in intakes
-                for problem in check_result(triager.triage(answers), triager.pack)]
+    def failures(triager: Triager) -> Iterator[str]:
+        return (f"{answers}: {problem}" for answers in intakes
+                for problem in check_result(triager.triage(answers), triager.pack, answers))
 
-    return label, check
+    return label, lambda triager, first_only=False, focus="": _collect(failures(triager), first_only)
 
 
 # --- running ------------------------------------------------------------------------------------
 
 
 def run_mutation(pack: RulePack, checks: Sequence[tuple[str, Check]],
-                 kinds: Iterable[Kind] = ("delete", "threshold", "flip")) -> MutationReport:
-    """Run every check against every mutant; the unmutated pack must pass them all first."""
+                 kinds: Iterable[Kind] = ("delete", "threshold", "flip"), limit: int | None = None) -> MutationReport:
+    """Run every check against every mutant (the first ``limit`` only, if given); the unmutated
+    pack must pass them all first."""
     with Triager(pack) as original:
         for label, check in checks:
-            failures = check(original)
+            failures = check(original, False, "")
             if failures:
                 raise CrampTriageError(f"{label} fail on the unmutated pack",
                                        [Problem(label, str(failure)) for failure in failures])
     report = MutationReport(labels=tuple(label for label, _ in checks))
-    for mutant in mutants(pack, kinds):
+    for mutant in itertools.islice(mutants(pack, kinds), limit):
         report.outcomes.append(MutantOutcome(mutant, _killer(mutant, checks)))
     return report
 
@@ -219,7 +242,7 @@ def _killer(mutant: Mutant, checks: Sequence[tuple[str, Check]]) -> tuple[str, .
     with triager:
         for label, check in checks:
             try:
-                if check(triager):
+                if check(triager, True, mutant.rule):
                     killers.append(label)
             except CrampTriageError:  # e.g. no level concluded: the suite errors, so it notices
                 killers.append(label)
