@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from cli_helpers import assert_one_line_error, copy_pack, run
 from cramp_triage import CrampTriageError, Intake, IntakeError, RulePack, RulePackError, parse_intake, parse_intake_json
 from cramp_triage.tools.invariants import check_result
-from cramp_triage.files import MAX_YAML_BYTES
+from cramp_triage.files import MAX_FILE_BYTES
 
 FIELDS = sorted(Intake.model_fields)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,7 +144,7 @@ def test_check_input_with_junk_json_exits_cleanly(tmp_path, data):
     (b"[1, 2]", "object"), (b'{"duration_minutes": "long"}', "duration_minutes"),
     (b'{"duration_minutes": NaN}', "duration_minutes"), (b'{"cramps_per_week": 1e999}', "cramps_per_week"),
     (b'{"pregnant": [[[[[[[[]]]]]]]]}', "pregnant"), (b'{"medications": "Lipitor"}', "medications"),
-    (b'{"nonsense": true}', "nonsense"), (b"[" * 200_000, "JSON"), (b"x" * 2_000_000, "larger"),
+    (b'{"nonsense": true}', "nonsense"), (b"[" * 200_000, "nested too deeply"), (b"x" * 2_000_000, "the limit is 1000000"),
 ])
 def test_check_input_junk_is_a_one_line_error(tmp_path, content, mentions):
     path = tmp_path / "intake.json"
@@ -182,7 +182,7 @@ def test_alias_bomb_in_a_rule_file_is_refused(tmp_path):
 
 def test_oversized_rule_file_is_refused(tmp_path):
     pack_dir = copy_pack(tmp_path)
-    (pack_dir / "terms.yaml").write_text("# padding\n" * (MAX_YAML_BYTES // 10 + 1), encoding="utf-8")
+    (pack_dir / "terms.yaml").write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1), encoding="utf-8")
     with pytest.raises(RulePackError) as caught:
         _timed(lambda: RulePack.load(pack_dir))
     assert "terms.yaml" in str(caught.value) and "limit" in str(caught.value)
@@ -194,7 +194,7 @@ def test_alias_bomb_and_oversized_scenario_files_are_refused(tmp_path, pack):
     bomb = tmp_path / "bomb.scenario.yaml"
     bomb.write_text(BOMB, encoding="utf-8")
     big = tmp_path / "big.scenario.yaml"
-    big.write_text("id: big\n" + "# padding\n" * (MAX_YAML_BYTES // 10 + 1), encoding="utf-8")
+    big.write_text("id: big\n" + "# padding\n" * (MAX_FILE_BYTES // 10 + 1), encoding="utf-8")
     for path, word in ((bomb, "alias"), (big, "limit")):
         with pytest.raises(CrampTriageError) as caught:
             _timed(lambda: load_scenario_file(path, pack))

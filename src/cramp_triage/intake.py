@@ -6,7 +6,6 @@ The intake knows nothing of rules: ``facts.py`` turns it into engine facts.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Any, get_args, get_origin
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from .errors import IntakeError, Problem
+from .files import parse_json
 
 
 class Location(str, Enum):
@@ -161,10 +161,6 @@ def _depth_over(value: Any, limit: int) -> bool:
 
 
 def parse_intake_json(text: str | bytes) -> Intake:
-    """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault."""
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:
-        # ValueError covers JSONDecodeError and bad UTF-8 in bytes input.
-        raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
-    return parse_intake(data)
+    """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault
+    (a field given twice is one: ``{"leg_swelling": true, "leg_swelling": false}`` is refused)."""
+    return parse_intake(parse_json(text, "intake", IntakeError))
