@@ -18,17 +18,19 @@ def triager(pack: RulePack) -> Triager:
     return Triager(pack)
 
 
-def fail_on_conclusion(triager: Triager, name: str):
-    """A stand-in for ``Engine._assert`` that raises when a rule concludes ``name``: a rule
-    action failing inside durable-rules. Returns it with the original, to put back."""
-    original = triager._engine._assert
+def fail_on_conclusion(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make every rule action that concludes ``name`` raise: a rule action failing inside
+    durable-rules. ``monkeypatch.undo()`` puts the engine back."""
+    from cramp_triage.engine import session
 
-    def broken(c, fact):
+    original = session._assert
+
+    def broken(c, fact, scratch):
         if fact.get("name") == name:
             raise RuntimeError("boom")
-        original(c, fact)
+        original(c, fact, scratch)
 
-    return broken, original
+    monkeypatch.setattr(session, "_assert", broken)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,9 @@ facts, so a repeated intake skips the engine; what depends on the words a person
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,9 @@ class _FiringCache:
         with self._lock:
             self._entries.clear()
 
+    def after_fork(self) -> None:
+        self._lock = threading.Lock()  # the parent's may have been held by a thread the child lacks
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -88,6 +93,7 @@ class Triager:
         self.compiled: CompiledPack = compile_pack(self.pack)
         self._engine = Engine(self.compiled)
         self._cache = _FiringCache(cache_size) if cache_size else None
+        _watch_forks(self)
 
     @property
     def cache_info(self) -> dict[str, int]:
@@ -124,8 +130,36 @@ class Triager:
         self._engine.close()
         self.clear_cache()
 
+    def _after_fork(self) -> None:
+        """In a forked child: fresh locks and a fresh engine (see ``Engine.after_fork``)."""
+        self._engine.after_fork()
+        if self._cache is not None:
+            self._cache.after_fork()
+
     def __enter__(self) -> Triager:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Every live Triager, so that a forked child gets fresh locks and engines: a fork while another
+# thread is mid-triage would otherwise leave the child waiting for ever on a lock nobody holds.
+_live: weakref.WeakSet[Triager] = weakref.WeakSet()
+_fork_hook = threading.Lock()
+_fork_hook_set = False
+
+
+def _watch_forks(triager: Triager) -> None:
+    global _fork_hook_set
+    _live.add(triager)
+    if not _fork_hook_set and hasattr(os, "register_at_fork"):
+        with _fork_hook:
+            if not _fork_hook_set:
+                os.register_at_fork(after_in_child=_after_fork_in_child)
+                _fork_hook_set = True
+
+
+def _after_fork_in_child() -> None:
+    for triager in list(_live):
+        triager._after_fork()
