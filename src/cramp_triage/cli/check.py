@@ -36,6 +36,15 @@ def gather_answers(triager: Any, answers: dict[str, Any], no_input: bool) -> dic
 
 def interview(triager: Any) -> dict[str, Any]:
     """Ask one question at a time on stderr and read the answers from stdin."""
+    say = sys.stderr
+    try:
+        return _ask(triager)
+    except KeyboardInterrupt:  # anywhere in the questions, not only while waiting for a line
+        print("\ncramp-triage: stopped; nothing was triaged", file=say)
+        raise typer.Exit(130) from None
+
+
+def _ask(triager: Any) -> dict[str, Any]:
     from ..interview import UNKNOWN, Interview, parse_answer
 
     guide = Interview(triager)
@@ -46,11 +55,7 @@ def interview(triager: Any) -> dict[str, Any]:
     settled: set[str] = set()
     while (question := guide.next_question(answers, settled)) is not None:
         print(f"\n{question.ask} [{question.choices}] ", end="", file=say, flush=True)
-        try:
-            line = sys.stdin.readline()
-        except KeyboardInterrupt:
-            print("\ncramp-triage: stopped; nothing was triaged", file=say)
-            raise typer.Exit(130) from None
+        line = sys.stdin.readline()
         if not line:
             print(file=say)
             fail("the questions were stopped before the end; nothing was triaged")
