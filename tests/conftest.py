@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from cramp_triage import RulePack, Triager, default_rules_path
 from cramp_triage.tools.reference import ReferenceEvaluator
+
+
+# The verdicts of engine trial runs (engine/runnable.py) go to a folder of this run, not ~/.cache:
+# every run starts cold, as CI does. The CLI run as a subprocess inherits it.
+os.environ.setdefault("CRAMP_TRIAGE_CACHE", tempfile.mkdtemp(prefix="cramp-triage-cache-"))
 
 
 @pytest.fixture(scope="session")

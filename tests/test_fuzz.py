@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli_helpers import assert_one_line_error, copy_pack, run
+from cli_helpers import assert_one_line_error, copy_pack, run, write_yaml
 from cramp_triage import CrampTriageError, Intake, IntakeError, RulePack, RulePackError, parse_intake, parse_intake_json
 from cramp_triage.tools.invariants import check_result
 from cramp_triage.files import MAX_FILE_BYTES
@@ -212,23 +212,22 @@ def test_yaml_tags_that_would_run_code_are_refused(tmp_path):
 
 
 def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
-    """durable-rules never returns from compiling an "any of" with more than 512 options; the
-    pack loader refuses such a condition before the engine sees it."""
-    import yaml
-
+    """durable-rules never returns from matching once 512 tests follow one test; an "any of" of
+    600 findings is such a pack. Building a Triager refuses it before the engine sees it."""
+    from cramp_triage import Triager
     from cramp_triage.files import read_yaml
 
     pack_dir = copy_pack(tmp_path)
     terms = read_yaml(pack_dir / "terms.yaml")
     names = [f"finding_{i}" for i in range(600)]
     terms["findings"].update({name: {"label": name, "kind": "observation"} for name in names})
-    (pack_dir / "terms.yaml").write_text(yaml.safe_dump(terms), encoding="utf-8")
+    write_yaml(pack_dir / "terms.yaml", terms)
     rules = read_yaml(pack_dir / "causes.yaml")
     rules["rules"][0]["when"] = [{"finding": names}]
-    (pack_dir / "causes.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    write_yaml(pack_dir / "causes.yaml", rules)
     with pytest.raises(RulePackError) as caught:
-        _timed(lambda: RulePack.load(pack_dir))
-    assert "600 alternatives" in str(caught.value) and "CA-DEHYDRATION" in str(caught.value)
+        _timed(lambda: Triager(pack_dir))
+    assert "causes.yaml: CA-DEHYDRATION: 620 tests follow the test fact eq \"finding\" (617 on name" in str(caught.value)
 
 
 @pytest.mark.parametrize(("args", "field"), [

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
-from .engine import CompiledPack, Engine, compile_pack
+from .engine import CompiledPack, Engine, compile_pack, prove_runnable
 from .facts import Evaluation, Firing, intake_facts
 from .intake import Intake, parse_intake
 from .pack import RulePack, default_rules_path
@@ -79,6 +79,8 @@ class Triager:
     """Owns one compiled rule pack and evaluates intakes against it. Safe to share across threads.
 
     ``Triager()`` uses the shipped pack; ``Triager("path/to/rules")`` or ``Triager(pack)`` another.
+    Building one proves the pack runnable (``engine.prove_runnable``): a pack past the engine's
+    limits raises ``RulePackError`` naming the rule, here rather than on some later intake.
     ``cache_size`` bounds the cache of engine firings (``0`` turns it off). Use it as a context
     manager, or call ``close()``, to free the engine's memory early.
     """
@@ -91,6 +93,7 @@ class Triager:
         if cache_size < 0:
             raise ValueError("cache_size must be 0 (no cache) or more")
         self.compiled: CompiledPack = compile_pack(self.pack)
+        prove_runnable(self.compiled)  # every engine limit checked; any other pack tried once, in a child
         self._engine = Engine(self.compiled)
         self._cache = _FiringCache(cache_size) if cache_size else None
         _watch_forks(self)

@@ -110,10 +110,13 @@ def run_batch(
         if on_progress is not None:
             on_progress(consumed)
 
-    # Load the pack once here: forked workers inherit it instead of each reading the YAML again.
+    # Load the pack once here: forked workers inherit it instead of each reading the YAML again,
+    # and a pack the engine cannot run is one error here, not one per worker.
+    from ..engine import compile_pack, prove_runnable
     from ..pack import RulePack, default_rules_path
 
     pack = RulePack.load(rules if rules is not None else default_rules_path())
+    prove_runnable(compile_pack(pack))
     if workers <= 1:
         _start_worker(pack)
         for chunk, consumed in chunks:
