@@ -47,6 +47,18 @@ def test_a_closed_stdout_is_exit_code_2_not_a_silent_0():
     assert_one_line(done.stderr, "standard output is closed")
 
 
+def test_a_broken_pipe_is_quiet_with_exit_code_141(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"cramps_per_week": n % 50}) + "\n" for n in range(400)), encoding="utf-8")
+    child = subprocess.Popen([*CLI, "batch", str(source), "-o", "-", "-w", "1", "-q"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stdout.readline().startswith(b'{"line": 1,')
+    child.stdout.close()  # as `| head -1` does
+    _, err = child.communicate(timeout=120)
+    assert child.returncode == 141
+    assert err == b""
+
+
 def test_json_to_an_ascii_only_stream_is_still_valid_json():
     done = cli("check", "--json", "--medication", "Héllo tablets ✓", env={"PYTHONIOENCODING": "ascii"})
     assert done.returncode == 0, done.stderr

@@ -21,7 +21,7 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -44,6 +44,26 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def open_regular(source: str | Path, error: ErrorType = CrampTriageError) -> BinaryIO:
+    """A regular file opened for reading; anything else (a device, a FIFO, a folder) is refused,
+    without waiting: a named pipe is opened non-blocking, then refused."""
+    name = str(source)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise error(f"cannot read {name}", [Problem(name, exc.strerror or str(exc))]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise error(f"cannot read {name}", [Problem(name, f"{_kind(mode)}, not a regular file")])
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_bytes(source: str | Path, error: ErrorType = CrampTriageError, limit: int = MAX_FILE_BYTES,
                *, stdin: bool = False) -> bytes:
     """The bytes of a regular file (or of stdin for ``-`` when ``stdin`` is set), at most ``limit``."""
@@ -53,19 +73,11 @@ def read_bytes(source: str | Path, error: ErrorType = CrampTriageError, limit: i
         if len(data) > limit:
             raise error(f"cannot read {name}", [Problem("stdin", f"input is over {limit} bytes; the limit is {limit}")])
         return data
-    try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below.
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise error(f"cannot read {name}", [Problem(name, exc.strerror or str(exc))]) from None
-    with os.fdopen(fd, "rb") as file:
+    with open_regular(name, error) as file:
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise error(f"cannot read {name}", [Problem(name, f"{_kind(info.st_mode)}, not a regular file")])
-            if info.st_size > limit:
-                raise error(f"cannot read {name}",
-                            [Problem(name, f"file is {info.st_size} bytes; the limit is {limit}")])
+            size = os.fstat(file.fileno()).st_size
+            if size > limit:
+                raise error(f"cannot read {name}", [Problem(name, f"file is {size} bytes; the limit is {limit}")])
             data = file.read(limit + 1)
         except OSError as exc:
             raise error(f"cannot read {name}", [Problem(name, exc.strerror or str(exc))]) from None

@@ -18,7 +18,7 @@ from typing import Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from .streams import printable, safe_streams
+from .streams import PipeClosed, printable, safe_streams
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -75,6 +75,9 @@ def _report(error: Exception) -> int:
         hint = f" (see '{context.command_path} --help')" if context is not None else ""
         print(f"cramp-triage: error: {_one_line(error.format_message())}{hint}", file=sys.stderr)  # type: ignore[attr-defined]
         return int(error.exit_code)  # type: ignore[attr-defined]
+    if isinstance(error, PipeClosed):  # quiet: `cramp-triage ... | head` is not an error to report
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
     if isinstance(error, OSError):
         return _io_failure(error)
     user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
@@ -84,9 +87,9 @@ def _report(error: Exception) -> int:
 
 
 def _io_failure(error: OSError) -> int:
-    """A read or write the system refused: a full disk, a closed or unwritable output (2, with
-    the reason), or a reader that went away (141, quietly: `cramp-triage ... | head` is fine)."""
-    if isinstance(error, BrokenPipeError):
+    """A read or write the system refused: a full disk, a closed or unwritable output: exit 2,
+    with the reason. (A reader that went away is ``PipeClosed``: 141, quietly.)"""
+    if isinstance(error, BrokenPipeError):  # a pipe other than stdout
         _drop_stdout()
         return EXIT_BROKEN_PIPE
     where = f" {error.filename}" if error.filename else ""

@@ -43,6 +43,11 @@ def printable(text: str) -> str:
     return str(text).translate(_ESCAPES_AND_NEWLINES)
 
 
+class PipeClosed(Exception):
+    """The reader of stdout went away (``cramp-triage ... | head``). Not an ``OSError``, on
+    purpose: click turns a broken pipe into exit code 1 before the CLI's own mapping sees it."""
+
+
 class SafeText(io.TextIOBase):
     """A text stream that writes control and bidi characters (unless ``controls`` is False: rich
     writes colour codes), and characters its encoding lacks, as ``\\uXXXX``."""
@@ -54,14 +59,20 @@ class SafeText(io.TextIOBase):
     def write(self, text: str) -> int:
         safe = text.translate(self._table)
         try:
-            self.unescaped.write(safe)
-        except UnicodeEncodeError:
-            encoding = self.unescaped.encoding or "ascii"
-            self.unescaped.write(safe.encode(encoding, _ERRORS).decode(encoding))
+            try:
+                self.unescaped.write(safe)
+            except UnicodeEncodeError:
+                encoding = self.unescaped.encoding or "ascii"
+                self.unescaped.write(safe.encode(encoding, _ERRORS).decode(encoding))
+        except BrokenPipeError:
+            raise PipeClosed() from None
         return len(text)
 
     def flush(self) -> None:
-        self.unescaped.flush()
+        try:
+            self.unescaped.flush()
+        except BrokenPipeError:
+            raise PipeClosed() from None
 
     def isatty(self) -> bool:
         return self.unescaped.isatty()
