@@ -77,6 +77,10 @@ class SafeText(io.TextIOBase):
     def isatty(self) -> bool:
         return self.unescaped.isatty()
 
+    def close(self) -> None:
+        """Nothing: the stream underneath is not this one's to close (its owner may have closed
+        it already, and io's finaliser would flush it again)."""
+
     def fileno(self) -> int:
         return self.unescaped.fileno()
 

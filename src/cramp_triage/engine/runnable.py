@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,12 @@ def _trial(compiled: CompiledPack) -> Problem | None:
 
 def _in_fork(compiled: CompiledPack) -> dict[str, Any]:
     read, write = os.pipe()
-    pid = os.fork()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns on a fork while the process has other OS threads (a Rust or BLAS
+        # pool, say). No other Python thread runs (the caller checks), and the child runs only
+        # this module's code on its own data, then leaves by os._exit.
+        warnings.filterwarnings("ignore", r"This process .* is multi-threaded", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # the child: never returns into the caller's code
         code = 0
         try:
