@@ -129,6 +129,24 @@ def test_an_interrupt_inside_a_rule_action_is_not_a_rule_failure(pack, monkeypat
     assert triager._engine.facts_left() == []
 
 
+def test_ctrl_c_during_rules_verify_stops_it_without_false_rule_failures(pack, monkeypatch):
+    from cramp_triage.engine import session
+    from cramp_triage.tools.verify import verify
+
+    original = session._assert
+    calls = []
+
+    def interrupted(c, fact, scratch):
+        calls.append(1)
+        if len(calls) == 500:
+            raise KeyboardInterrupt
+        original(c, fact, scratch)
+
+    monkeypatch.setattr(session, "_assert", interrupted)
+    with pytest.raises(KeyboardInterrupt):  # it printed "[error] rule ... failed" lines, and went on
+        verify(pack)
+
+
 def test_the_default_triager_works_after_an_interrupt(monkeypatch):
     from cramp_triage.engine import session
 
