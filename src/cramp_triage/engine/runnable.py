@@ -40,6 +40,7 @@ from ._durable import DURABLE_RULES, encode
 from .compile import CompiledPack
 
 TRIAL_SECONDS = float(os.environ.get("CRAMP_TRIAGE_TRIAL_SECONDS", "20"))  # a busy CI machine needs room
+TRIAL_VERSION = 1  # part of each verdict's digest: raise it when the checks or the trial change
 _proven: set[str] = set()
 _proven_lock = threading.Lock()
 
@@ -67,7 +68,7 @@ def _digest(compiled: CompiledPack) -> str:
     definition = compiled.definition(lambda name: name)
     conclusions = {rule: list(c.conclusions) for rule, c in compiled.rules.items()}
     medicines = sorted(compiled.pack.possible_facts.values(), key=encode)
-    text = encode([DURABLE_RULES, __name__, definition, conclusions, medicines])
+    text = encode([DURABLE_RULES, TRIAL_VERSION, definition, conclusions, medicines])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -102,6 +102,7 @@ class _Scratch:
         self.known.clear()
         self.stored = []
         self.failure = None
+        self.fault = False
         self.stray = 0
         self.collecting = True
 
@@ -192,10 +193,15 @@ class _Session:
             # The finaliser holds the ruleset, not the session: a dropped Triager frees it at once.
             self._free = weakref.finalize(self, _free, self.ruleset, self.handle, self.scratch)
             self._free.atexit = False  # at exit, the memory goes with the process
-            self.handle.offset = self.ruleset.assert_all("[" + warm_up + "]", [_WARM_UP])
-            self.ruleset.drain(self.handle.offset)
-            self.ruleset.retract_all([warm_up])
-            self.ruleset.drain(self.handle.offset)
+            try:
+                self.handle.offset = self.ruleset.assert_all("[" + warm_up + "]", [_WARM_UP])
+                self.ruleset.drain(self.handle.offset)
+                self.ruleset.retract_all([warm_up])
+                self.ruleset.drain(self.handle.offset)
+            except (EngineFault, MessageNotHandledException, MessageObservedException) as error:
+                self.handle.state = BROKEN
+                raise EngineError("the rule engine failed to start the rule pack",
+                                  [Problem("engine", str(error))]) from None
             self.handle.state = IDLE
         facts = [c for rule in compiled.rules.values() for c in rule.conclusions]
         facts += compiled.pack.possible_facts.values()  # conclusions and medicines
