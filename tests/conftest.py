@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from cramp_triage import RulePack, Triager, default_rules_path
 from cramp_triage.tools.reference import ReferenceEvaluator
+
+
+# The verdicts of engine trial runs (engine/runnable.py) go to a folder of this run, not ~/.cache:
+# every run starts cold, as CI does. The CLI run as a subprocess inherits it.
+os.environ.setdefault("CRAMP_TRIAGE_CACHE", tempfile.mkdtemp(prefix="cramp-triage-cache-"))
 
 
 @pytest.fixture(scope="session")
@@ -18,17 +26,19 @@ def triager(pack: RulePack) -> Triager:
     return Triager(pack)
 
 
-def fail_on_conclusion(triager: Triager, name: str):
-    """A stand-in for ``Engine._assert`` that raises when a rule concludes ``name``: a rule
-    action failing inside durable-rules. Returns it with the original, to put back."""
-    original = triager._engine._assert
+def fail_on_conclusion(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make every rule action that concludes ``name`` raise: a rule action failing inside
+    durable-rules. ``monkeypatch.undo()`` puts the engine back."""
+    from cramp_triage.engine import session
 
-    def broken(c, fact):
+    original = session._assert
+
+    def broken(c, fact, scratch):
         if fact.get("name") == name:
             raise RuntimeError("boom")
-        original(c, fact)
+        original(c, fact, scratch)
 
-    return broken, original
+    monkeypatch.setattr(session, "_assert", broken)
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ LAYERS: list[set[str]] = [
     {"intake", "result"},
     {"fhir_response"},
     {"files", "answer_shape"},
-    {"errors", "about"},
+    {"errors", "about", "untrusted"},
 ]
 
 

@@ -73,24 +73,25 @@ def test_csv_header_names_fields_empty_cells_are_unknown_and_lists_use_semicolon
         "duration_minutes,locations,leg_swelling,medications,during_sleep\n"
         "2,calf;foot,none,Lipitor 20 mg; aspirin,yes\n"
         ",,one_leg,,\n"
-        '3,"calf\n",,,\n'  # a quoted cell over two lines: the next row starts on line 6
+        '3,"calf\n",,,\n'  # a quoted cell over two lines: each line is its own (bad) row
         "1,knee,,,\n"
         "1,2\n"
         # pack 2.0: leg_swelling is one_leg, both_legs or none; a yes/no cell is refused, naming them
         ",,yes,,\n"
     ).encode()
     records, summary = run(text, fmt="csv")
-    assert [r["line"] for r in records] == [2, 3, 4, 6, 7, 8]
+    assert [r["line"] for r in records] == [2, 3, 4, 5, 6, 7, 8]
     assert records[0]["result"] == expected_json(
         {"duration_minutes": 2, "locations": ["calf", "foot"], "leg_swelling": "none",
          "medications": ["Lipitor 20 mg", "aspirin"], "during_sleep": True})
     assert records[1]["result"] == expected_json({"leg_swelling": "one_leg"})
-    assert records[2]["result"] == expected_json({"duration_minutes": 3, "locations": ["calf"]})
-    assert records[3]["error"]["problems"][0]["loc"] == "locations.0"
-    assert "header names 5" in records[4]["error"]["problems"][0]["message"]
-    [problem] = records[5]["error"]["problems"]
+    for record in records[2:4]:
+        assert "does not close on this line" in record["error"]["problems"][0]["message"]
+    assert records[4]["error"]["problems"][0]["loc"] == "locations.0"
+    assert "header names 5" in records[5]["error"]["problems"][0]["message"]
+    [problem] = records[6]["error"]["problems"]
     assert problem["loc"] == "leg_swelling" and "both_legs" in problem["message"]
-    assert (summary.triaged, summary.rejected) == (3, 3)
+    assert (summary.triaged, summary.rejected) == (2, 5)
 
 
 @pytest.mark.parametrize("header", ["duration,locations\n", "locations,locations\n", ""])
@@ -180,7 +181,8 @@ def test_batch_command_reads_csv_by_extension_and_exits_0_when_all_lines_triage(
         (["missing.jsonl", "-o", "out.jsonl"], "cannot read missing.jsonl"),
         (["in.jsonl", "-o", "in.jsonl"], "same file"),
         (["in.jsonl", "-o", "out.jsonl", "--format", "xml"], "format: use one of jsonl, csv"),
-        (["in.jsonl", "-o", "no/such/dir/out.jsonl"], "cannot write"),
+        (["in.jsonl", "-o", "no/such/dir/out.jsonl"], "cannot write no/such/dir/out.jsonl"),
+        (["in.jsonl", "-o", "/dev/null"], "not a regular file"),
     ],
 )
 def test_batch_command_usage_errors_are_one_line_with_exit_code_2(tmp_path, monkeypatch, args, message):

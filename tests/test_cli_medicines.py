@@ -61,7 +61,7 @@ def test_untrusted_text_cannot_drive_the_terminal():
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     lines = result.stdout.splitlines()
-    assert lines[0] == "Lipitor\\x1b[2J\\x1b]0;owned\\x07\\nfake line\\u202e"
+    assert lines[0] == "Lipitor\\u001b[2J\\u001b]0;owned\\u0007\\u000afake line\\u202e"  # as JSON writes them
     assert lines[1] == "  read 'Lipitor' as atorvastatin (brand: Lipitor)"
 
 
@@ -70,7 +70,7 @@ def test_check_text_prints_names_safely():
                  env={"NO_COLOR": "1"})
     assert result.exit_code == 0, result.stderr
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout and "\x07" not in result.stdout
-    assert "  - x\\x1b[2Jy\\u202e" in result.stdout
+    assert "  - x\\u001b[2Jy\\u202e" in result.stdout
 
 
 def test_lookup_checks_names_as_the_intake_does():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -15,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli_helpers import assert_one_line_error, copy_pack, run
+from cli_helpers import assert_one_line_error, copy_pack, run, write_yaml
 from cramp_triage import CrampTriageError, Intake, IntakeError, RulePack, RulePackError, parse_intake, parse_intake_json
 from cramp_triage.tools.invariants import check_result
-from cramp_triage.files import MAX_YAML_BYTES
+from cramp_triage.files import MAX_FILE_BYTES
 
 FIELDS = sorted(Intake.model_fields)
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,7 +145,7 @@ def test_check_input_with_junk_json_exits_cleanly(tmp_path, data):
     (b"[1, 2]", "object"), (b'{"duration_minutes": "long"}', "duration_minutes"),
     (b'{"duration_minutes": NaN}', "duration_minutes"), (b'{"cramps_per_week": 1e999}', "cramps_per_week"),
     (b'{"pregnant": [[[[[[[[]]]]]]]]}', "pregnant"), (b'{"medications": "Lipitor"}', "medications"),
-    (b'{"nonsense": true}', "nonsense"), (b"[" * 200_000, "JSON"), (b"x" * 2_000_000, "larger"),
+    (b'{"nonsense": true}', "nonsense"), (b"[" * 200_000, "nested too deeply"), (b"x" * 2_000_000, "the limit is 1000000"),
 ])
 def test_check_input_junk_is_a_one_line_error(tmp_path, content, mentions):
     path = tmp_path / "intake.json"
@@ -182,7 +183,7 @@ def test_alias_bomb_in_a_rule_file_is_refused(tmp_path):
 
 def test_oversized_rule_file_is_refused(tmp_path):
     pack_dir = copy_pack(tmp_path)
-    (pack_dir / "terms.yaml").write_text("# padding\n" * (MAX_YAML_BYTES // 10 + 1), encoding="utf-8")
+    (pack_dir / "terms.yaml").write_text("# padding\n" * (MAX_FILE_BYTES // 10 + 1), encoding="utf-8")
     with pytest.raises(RulePackError) as caught:
         _timed(lambda: RulePack.load(pack_dir))
     assert "terms.yaml" in str(caught.value) and "limit" in str(caught.value)
@@ -194,7 +195,7 @@ def test_alias_bomb_and_oversized_scenario_files_are_refused(tmp_path, pack):
     bomb = tmp_path / "bomb.scenario.yaml"
     bomb.write_text(BOMB, encoding="utf-8")
     big = tmp_path / "big.scenario.yaml"
-    big.write_text("id: big\n" + "# padding\n" * (MAX_YAML_BYTES // 10 + 1), encoding="utf-8")
+    big.write_text("id: big\n" + "# padding\n" * (MAX_FILE_BYTES // 10 + 1), encoding="utf-8")
     for path, word in ((bomb, "alias"), (big, "limit")):
         with pytest.raises(CrampTriageError) as caught:
             _timed(lambda: load_scenario_file(path, pack))
@@ -212,23 +213,24 @@ def test_yaml_tags_that_would_run_code_are_refused(tmp_path):
 
 
 def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
-    """durable-rules never returns from compiling an "any of" with more than 512 options; the
-    pack loader refuses such a condition before the engine sees it."""
-    import yaml
-
+    """durable-rules never returns from matching once 512 tests follow one test; an "any of" of
+    600 findings is such a pack. Building a Triager refuses it before the engine sees it."""
+    from cramp_triage import Triager
     from cramp_triage.files import read_yaml
 
     pack_dir = copy_pack(tmp_path)
     terms = read_yaml(pack_dir / "terms.yaml")
     names = [f"finding_{i}" for i in range(600)]
     terms["findings"].update({name: {"label": name, "kind": "observation"} for name in names})
-    (pack_dir / "terms.yaml").write_text(yaml.safe_dump(terms), encoding="utf-8")
+    write_yaml(pack_dir / "terms.yaml", terms)
     rules = read_yaml(pack_dir / "causes.yaml")
     rules["rules"][0]["when"] = [{"finding": names}]
-    (pack_dir / "causes.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    write_yaml(pack_dir / "causes.yaml", rules)
     with pytest.raises(RulePackError) as caught:
-        _timed(lambda: RulePack.load(pack_dir))
-    assert "600 alternatives" in str(caught.value) and "CA-DEHYDRATION" in str(caught.value)
+        _timed(lambda: Triager(pack_dir))
+    found = re.search(r'causes\.yaml: CA-DEHYDRATION: (\d+) tests follow the test fact eq "finding" \((\d+) on name',
+                      str(caught.value))
+    assert found and int(found[1]) > 511 and int(found[2]) >= 600, str(caught.value)
 
 
 @pytest.mark.parametrize(("args", "field"), [

@@ -212,7 +212,7 @@ def test_parse_intake_needs_a_mapping(data):
         (b"", "not valid JSON"),
         (b'{"medications": ["Lipitor \xff"]}', "not valid JSON"),  # invalid UTF-8
         (b"\xc3\x28", "not valid JSON"),
-        ("[" * 100_000, "not valid JSON"),  # too deep to parse
+        ("[" * 100_000, "nested too deeply"),  # too deep to parse
         ("[]", "JSON object"),
         ("null", "JSON object"),
         ("42", "JSON object"),

@@ -558,7 +558,7 @@ def test_what_if_on_the_command_line(tmp_path):
 
 def test_what_if_json(tmp_path):
     path = write(tmp_path, "good", GOOD)
-    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--json", "-c", "leg_swelling=", "-c", "numbness=yes"])
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--json", "-c", "leg_swelling=", "-c", "numbness=true"])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["changes"] == {"leg_swelling": {"before": True, "after": None}, "numbness": {"before": None, "after": True}}

@@ -108,7 +108,7 @@ def test_whole_numbers_written_as_decimals_are_whole_numbers():
 @pytest.mark.parametrize(("text", "field", "message"), [
     ('{"duration_minutes": NaN}', "duration_minutes", "NaN is not a JSON number"),
     ('{"duration_minutes": -Infinity}', "duration_minutes", "-Infinity is not a JSON number"),
-    ('{"pregnant": true, "pregnant": false}', "pregnant", "given more than once"),
+    ('{"pregnant": true, "pregnant": false}', "pregnant", "given twice; give each key once"),
 ])
 def test_what_python_reads_but_json_is_not_is_refused(text, field, message):
     with pytest.raises(IntakeError) as caught:

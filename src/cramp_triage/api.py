@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -14,6 +15,7 @@ from .result import TriageResult
 
 _default: Triager | None = None
 _default_lock = threading.Lock()
+_fork_hook_set = False
 
 
 def default_triager() -> Triager:
@@ -22,8 +24,22 @@ def default_triager() -> Triager:
     if _default is None:
         with _default_lock:
             if _default is None:
+                _watch_forks()
                 _default = Triager()
     return _default
+
+
+def _watch_forks() -> None:
+    """A child forked while another thread builds the default must not wait on its lock."""
+    global _fork_hook_set
+    if not _fork_hook_set and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_new_lock)
+        _fork_hook_set = True
+
+
+def _new_lock() -> None:
+    global _default_lock
+    _default_lock = threading.Lock()
 
 
 def triage(intake: Intake | dict[str, Any]) -> TriageResult:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from .about import NAME, library_version
-from .facts import Evaluation, Firing
-from .pack.vocabulary import UNCHECKED
 from .errors import EngineError, Problem
-from .result import Level, TriageResult, printable
+from .facts import Evaluation, Firing
 from .pack import RulePack
 from .pack.schema import FindingTerm
+from .pack.vocabulary import UNCHECKED
+from .result import Level, TriageResult
+from .untrusted import printable
 
 
 def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:

@@ -11,7 +11,7 @@ the list. Text typed by a person or a spreadsheet goes through ``parse_intake_te
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from .answer_shape import AnswerShape, shapes_from_schema
 from .errors import IntakeError, Problem
+from .files import parse_json
 from .fhir_response import read_questionnaire_response
 
 
@@ -293,60 +294,56 @@ def _depth_over(value: Any, limit: int) -> bool:
     return True
 
 
+_YES = frozenset({"yes", "true"})
+_NO = frozenset({"no", "false"})
+_WHOLE = re.compile(r"[-+]?\d+\Z")
+_NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\Z")
+
+
 def parse_intake_text(answers: Mapping[str, Any]) -> Intake:
-    """Validate answers typed as text (CSV cells, form fields): "yes"/"no", "true"/"false",
-    "1"/"0" for yes/no and numbers written as text are read into their types; everything else
-    is as strict as JSON. Raise ``IntakeError`` naming each bad field."""
+    """Validate answers typed as text (CSV cells, form fields): each text is read as its field's
+    type first (yes/no/true/false for a yes/no answer, digits for a number; a list stays a list
+    of names), then the intake is as strict as JSON. Raise ``IntakeError`` naming each bad field."""
     if not isinstance(answers, Mapping):
         return parse_intake(answers)
-    try:
-        return Intake.model_validate(dict(answers), strict=False)
-    except ValidationError as error:
-        raise IntakeError("invalid intake", _problems(error)) from None
+    typed: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, value in answers.items():
+        if not isinstance(value, str) or name not in Intake.model_fields or name in LIST_FIELDS:
+            typed[name] = value
+            continue
+        try:
+            typed[name] = _from_text(name, value.strip())
+        except ValueError as error:
+            problems.append(Problem(name, str(error)))
+    if problems:
+        raise IntakeError("invalid intake", problems)
+    return parse_intake(typed)
+
+
+def _from_text(name: str, text: str) -> Any:
+    """A typed text as the value it stands for: text is not left for the model to guess."""
+    kind = answer_type(name)
+    if kind is bool:
+        if text.lower() in _YES:
+            return True
+        if text.lower() in _NO:
+            return False
+        raise ValueError(f"{text!r} is not yes or no: write yes, no, true or false, or leave it empty if not known")
+    if kind is int:
+        if _WHOLE.match(text):
+            return int(text)
+        raise ValueError(f"{text!r} is not a whole number")
+    if kind is float:
+        if _NUMBER.match(text):
+            return int(text) if _WHOLE.match(text) else float(text)  # as JSON would give it
+        raise ValueError(f"{text!r} is not a number")
+    return text
 
 
 def parse_intake_json(text: str | bytes) -> Intake:
     """Parse and validate a JSON document into an ``Intake``; raise ``IntakeError`` on any fault.
 
-    Strict JSON: NaN and Infinity are not JSON, and a key given twice is refused (which answer
-    was meant?)."""
-    return parse_intake(load_json(text))
-
-
-def load_json(text: str | bytes) -> Any:
-    """Parse strict JSON (no NaN or Infinity, no key twice); raise ``IntakeError`` naming the
-    field at fault."""
-    try:
-        data = json.loads(text, parse_constant=_NotJson, object_pairs_hook=_unique_keys)
-    except _DuplicateKey as duplicate:
-        raise IntakeError("invalid intake", [Problem(duplicate.key, "given more than once")]) from None
-    except (ValueError, RecursionError) as error:
-        # ValueError covers JSONDecodeError and bad UTF-8 in bytes input.
-        raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
-    if isinstance(data, dict):
-        bad = [Problem(key, f"{value.name} is not a JSON number") for key, value in data.items()
-               if isinstance(value, _NotJson)]
-        if bad:
-            raise IntakeError("invalid intake", bad)
-    return data  # a NaN deeper down fails validation as the wrong type, at its own place
-
-
-class _NotJson:
-    """Where Python's JSON reader met NaN, Infinity or -Infinity (JavaScript, not JSON)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str) -> None:
-        self.key = key
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise _DuplicateKey(key)
-        data[key] = value
-    return data
+    Strict JSON: NaN and Infinity are not JSON, and a key given twice is refused
+    (``{"leg_swelling": true, "leg_swelling": false}``: which answer was meant?)."""
+    return parse_intake(parse_json(text, "intake", IntakeError))

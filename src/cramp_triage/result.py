@@ -105,13 +105,6 @@ class Citation(_Frozen):
     url: str | None = Field(default=None, description="Where to read the source, when it is on the web.")
 
 
-def printable(text: str) -> str:
-    """Untrusted text (a name as typed) with control and formatting characters (escape sequences,
-    newlines, right-to-left overrides) as escapes, for a label or a terminal: it cannot change
-    the terminal or fake a line."""
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
-
-
 MatchKind = Literal["exact", "brand", "spelling", "combination", "fuzzy", "class_word"]
 
 

@@ -8,13 +8,15 @@ facts, so a repeated intake skips the engine; what depends on the words a person
 
 from __future__ import annotations
 
+import os
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from .assemble import assemble
-from .engine import CompiledPack, Engine, compile_pack
+from .engine import CompiledPack, Engine, compile_pack, prove_runnable
 from .facts import Evaluation, Firing, intake_facts
 from .intake import Intake, parse_intake
 from .pack import RulePack, default_rules_path
@@ -66,6 +68,9 @@ class _FiringCache:
         with self._lock:
             self._entries.clear()
 
+    def after_fork(self) -> None:
+        self._lock = threading.Lock()  # the parent's may have been held by a thread the child lacks
+
     def __len__(self) -> int:
         return len(self._entries)
 
@@ -74,6 +79,8 @@ class Triager:
     """Owns one compiled rule pack and evaluates intakes against it. Safe to share across threads.
 
     ``Triager()`` uses the shipped pack; ``Triager("path/to/rules")`` or ``Triager(pack)`` another.
+    Building one proves the pack runnable (``engine.prove_runnable``): a pack past the engine's
+    limits raises ``RulePackError`` naming the rule, here rather than on some later intake.
     ``cache_size`` bounds the cache of engine firings (``0`` turns it off). Use it as a context
     manager, or call ``close()``, to free the engine's memory early.
     """
@@ -86,8 +93,10 @@ class Triager:
         if cache_size < 0:
             raise ValueError("cache_size must be 0 (no cache) or more")
         self.compiled: CompiledPack = compile_pack(self.pack)
+        prove_runnable(self.compiled)  # every engine limit checked; any other pack tried once, in a child
         self._engine = Engine(self.compiled)
         self._cache = _FiringCache(cache_size) if cache_size else None
+        _watch_forks(self)
 
     @property
     def cache_info(self) -> dict[str, int]:
@@ -124,8 +133,36 @@ class Triager:
         self._engine.close()
         self.clear_cache()
 
+    def _after_fork(self) -> None:
+        """In a forked child: fresh locks and a fresh engine (see ``Engine.after_fork``)."""
+        self._engine.after_fork()
+        if self._cache is not None:
+            self._cache.after_fork()
+
     def __enter__(self) -> Triager:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Every live Triager, so that a forked child gets fresh locks and engines: a fork while another
+# thread is mid-triage would otherwise leave the child waiting for ever on a lock nobody holds.
+_live: weakref.WeakSet[Triager] = weakref.WeakSet()
+_fork_hook = threading.Lock()
+_fork_hook_set = False
+
+
+def _watch_forks(triager: Triager) -> None:
+    global _fork_hook_set
+    _live.add(triager)
+    if not _fork_hook_set and hasattr(os, "register_at_fork"):
+        with _fork_hook:
+            if not _fork_hook_set:
+                os.register_at_fork(after_in_child=_after_fork_in_child)
+                _fork_hook_set = True
+
+
+def _after_fork_in_child() -> None:
+    for triager in list(_live):
+        triager._after_fork()

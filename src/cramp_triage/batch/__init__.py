@@ -1,5 +1,7 @@
 """Many intakes in, one result (or error record) per line out, on worker processes."""
 
-from .runner import BatchSummary, default_workers, format_for, run_batch
+from .output import AtomicOutput, same_file
+from .runner import BatchStopped, BatchSummary, StopRequest, default_workers, format_for, run_batch
 
-__all__ = ["BatchSummary", "default_workers", "format_for", "run_batch"]
+__all__ = ["AtomicOutput", "BatchStopped", "BatchSummary", "StopRequest", "default_workers", "format_for", "run_batch",
+           "same_file"]

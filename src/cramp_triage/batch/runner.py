@@ -8,17 +8,23 @@ input order, carrying its input line number:
 
 A line that cannot be triaged gives an error record and the batch goes on. Input is read in
 chunks and at most a few chunks per worker are in flight, so memory does not grow with the file.
-CSV: the header names intake fields; an empty cell means "not known"; ``locations`` and
-``medications`` cells list several values separated by ``;``.
+
+Each record is one physical line, read up to ``MAX_LINE_BYTES`` (a longer line is read past and
+becomes an error record): a stray quote in a CSV row spoils that row only, never the rows after
+it. A UTF-8 byte-order mark before the first line is dropped. CSV: the header names intake
+fields; an empty cell means "not known"; ``locations`` and ``medications`` cells list several
+values separated by ``;``; yes/no cells read yes, no, true or false, number cells a number, and
+the batch makes them typed values itself (it does not rely on the intake model reading text).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import os
+import re
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -33,10 +39,13 @@ FORMATS = ("jsonl", "csv")
 LIST_SEPARATOR = ";"
 CHUNK_RECORDS = 256  # records per task sent to a worker
 IN_FLIGHT_PER_WORKER = 3  # chunks queued per worker: enough to keep it busy, bounded memory
+MAX_LINE_BYTES = 1_000_000
+_BOM = b"\xef\xbb\xbf"
 
-# A chunk: (format, CSV header or None, [(line number, raw record)]); the record is the line's
-# bytes (JSON Lines) or the row's cells (CSV).
-Chunk = tuple[str, Optional[list[str]], list[tuple[int, Any]]]
+# A record: (line number, the line's bytes without its line break, or None for a line too long).
+Record = tuple[int, Optional[bytes]]
+# A chunk: (format, CSV header or None, records).
+Chunk = tuple[str, Optional[list[str]], list[Record]]
 
 
 @dataclass
@@ -57,6 +66,33 @@ class BatchSummary:
     def __str__(self) -> str:
         return (f"{self.lines} lines: {self.triaged} triaged, {self.rejected} rejected, "
                 f"{self.seconds:.2f} s, {self.rate:,.0f} lines/s")
+
+
+class BatchStopped(Exception):
+    """The batch was asked to stop (by ``signal``: SIGINT, SIGTERM) and has, between two chunks."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(f"stopped by signal {signal_number}")
+        self.signal = signal_number
+
+
+class StopRequest:
+    """A stop asked for by a signal handler (``request``), acted on between two chunks, so that
+    the lines written and the lines counted always agree. Before the first chunk, or asked twice,
+    the stop is at once."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self.deferring = False
+
+    def request(self, signal_number: int) -> None:
+        if not self.deferring or self.signal is not None:
+            raise BatchStopped(signal_number)
+        self.signal = signal_number
+
+    def check(self) -> None:
+        if self.signal is not None:
+            raise BatchStopped(self.signal)
 
 
 def default_workers() -> int:
@@ -83,16 +119,21 @@ def run_batch(
     workers: int = 1,
     rules: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    summary: BatchSummary | None = None,
+    stop: StopRequest | None = None,
 ) -> BatchSummary:
     """Triage every record of ``source`` (binary) into JSON Lines on ``out``; returns the counts.
 
     ``workers`` > 1 runs that many processes; ``on_progress`` is called with the input bytes
-    consumed after each chunk is written. Raises ``BatchInputError`` for a bad CSV header.
+    consumed after each chunk is written. Raises ``BatchInputError`` for a bad CSV header, before
+    anything is written. ``summary``, if given, is kept up to date as lines are written, so a
+    caller still has the counts when the run is stopped; ``stop`` lets a signal handler stop it
+    between chunks (``BatchStopped``), the workers ending after the chunk they are on.
     """
     started = time.perf_counter()
-    summary = BatchSummary()
-    records = _jsonl_records(source) if fmt == "jsonl" else _csv_records(source)
-    header = next(records)[1] if fmt == "csv" else None  # read now: a bad header stops here
+    summary = summary if summary is not None else BatchSummary()
+    records = _lines(source)
+    header = _csv_header(records) if fmt == "csv" else None  # read now: a bad header stops here
     chunks = _chunks(source, fmt, header, records)
     # Input that fits in one chunk is not worth starting processes for.
     first = list(itertools.islice(chunks, 2))
@@ -107,41 +148,87 @@ def run_batch(
         out.write(text)
         summary.triaged += triaged
         summary.rejected += rejected
+        summary.seconds = time.perf_counter() - started
         if on_progress is not None:
             on_progress(consumed)
+        if stop is not None:
+            stop.check()
 
-    # Load the pack once here: forked workers inherit it instead of each reading the YAML again.
+    # Load the pack once here: forked workers inherit it instead of each reading the YAML again,
+    # and a pack the engine cannot run is one error here, not one per worker.
+    from ..engine import compile_pack, prove_runnable
     from ..pack import RulePack, default_rules_path
 
     pack = RulePack.load(rules if rules is not None else default_rules_path())
-    if workers <= 1:
-        _start_worker(pack)
-        for chunk, consumed in chunks:
-            write(chunk, triage_chunk(chunk), consumed)
-    else:
-        pending: deque[tuple[Chunk, Future[tuple[str, int, int]], int]] = deque()
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack,)) as pool:
+    prove_runnable(compile_pack(pack))
+    if stop is not None:
+        stop.check()
+        stop.deferring = True
+    try:
+        if workers <= 1:
+            _start_worker(pack, in_worker=False)
             for chunk, consumed in chunks:
-                pending.append((chunk, pool.submit(triage_chunk, chunk), consumed))
-                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                    done, future, at = pending.popleft()
-                    write(done, future.result(), at)
-            while pending:
-                done, future, at = pending.popleft()
-                write(done, future.result(), at)
+                write(chunk, triage_chunk(chunk), consumed)
+        else:
+            _over_workers(pack, workers, chunks, write)
+    finally:
+        if stop is not None:
+            stop.deferring = False
     out.flush()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _over_workers(pack: Any, workers: int, chunks: Iterator[tuple[Chunk, int]],
+                  write: Callable[[Chunk, tuple[str, int, int], int], None]) -> None:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack,))
+    finished = False
+    try:
+        pending: deque[tuple[Chunk, Future[tuple[str, int, int]], int]] = deque()
+        for chunk, consumed in chunks:
+            pending.append((chunk, pool.submit(triage_chunk, chunk), consumed))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                done, future, at = pending.popleft()
+                write(done, future.result(), at)
+        while pending:
+            done, future, at = pending.popleft()
+            write(done, future.result(), at)
+        finished = True
+    finally:
+        # Stopped (Ctrl-C, SIGTERM, a failure): the chunks not started are dropped and each worker
+        # ends after the chunk it is on (a fraction of a second). Killing a worker instead can
+        # cut a result in half in the pipe, and the pool then waits for the rest for ever.
+        pool.shutdown(wait=True, cancel_futures=not finished)
+
+
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _chunks(
-    source: IO[bytes], fmt: str, header: list[str] | None, records: Iterator[tuple[int, Any]]
-) -> Iterator[tuple[Chunk, int]]:
+def _lines(source: IO[bytes]) -> Iterator[Record]:
+    """Each physical line, numbered from 1, without its line break; a line over
+    ``MAX_LINE_BYTES`` is read past in bounded pieces and given as None."""
+    number = 0
+    while True:
+        line = source.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while True:
+                rest = source.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, None
+            continue
+        if number == 1 and line.startswith(_BOM):  # as Excel writes "CSV UTF-8"
+            line = line[len(_BOM):]
+        yield number, line.rstrip(b"\r\n")
+
+
+def _chunks(source: IO[bytes], fmt: str, header: list[str] | None,
+            records: Iterator[Record]) -> Iterator[tuple[Chunk, int]]:
     """Chunks of records, each with the input bytes consumed once it is read."""
-    batch: list[tuple[int, Any]] = []
+    batch: list[Record] = []
     for record in records:
         batch.append(record)
         if len(batch) >= CHUNK_RECORDS:
@@ -158,34 +245,38 @@ def _position(source: IO[bytes]) -> int:
         return 0
 
 
-def _jsonl_records(source: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(source, start=1):
-        yield number, line
-
-
-def _csv_records(source: IO[bytes]) -> Iterator[tuple[int, Any]]:
-    """The header first (checked against the intake fields), then each row with the line it starts on."""
+def _csv_header(records: Iterator[Record]) -> list[str]:
+    """The header line, checked against the intake fields."""
     from ..intake import Intake
 
-    text = io.TextIOWrapper(source, encoding="utf-8", errors="surrogateescape", newline="")
-    reader = csv.reader(text)
-    header = next(reader, None)
-    if header is None:
+    first = next(records, None)
+    if first is None or not (first[1] or b"").strip():
         raise BatchInputError("the CSV input is empty", [Problem("header", "the first line names intake fields")])
-    header = [name.strip() for name in header]
+    raw = first[1]
+    if raw is None:
+        raise BatchInputError("bad CSV header", [Problem("header", f"line 1 is over {MAX_LINE_BYTES} bytes")])
+    try:
+        header = [name.strip() for name in _csv_cells(raw)]
+    except IntakeError as error:
+        raise BatchInputError("bad CSV header", [Problem("header", error.problems[0].message)]) from None
     unknown = [name for name in header if name not in Intake.model_fields]
     if unknown or len(set(header)) != len(header):
         allowed = ", ".join(Intake.model_fields)
         what = f"unknown columns {unknown}" if unknown else "a column is named twice"
         raise BatchInputError("bad CSV header", [Problem("header", f"{what}; columns are intake fields: {allowed}")])
-    yield reader.line_num, header
-    start = reader.line_num + 1
+    return header
+
+
+def _csv_cells(raw: bytes) -> list[str]:
+    """One physical line as CSV cells; a quote that does not close on the line is an error."""
+    text = raw.decode("utf-8", errors="surrogateescape")
     try:
-        for row in reader:
-            yield start, row
-            start = reader.line_num + 1
-    finally:
-        text.detach()  # leave ``source`` open for the caller
+        rows = list(csv.reader([text], strict=True))
+    except csv.Error as error:
+        why = ("a quote opens a cell that does not close on this line (each row is one line)"
+               if "end of data" in str(error) else str(error))
+        raise IntakeError("invalid row", [Problem("row", why)]) from None
+    return rows[0] if rows else []
 
 
 # -- triaging (in a worker process, or in this one) ---------------------------------------------
@@ -193,11 +284,29 @@ def _csv_records(source: IO[bytes]) -> Iterator[tuple[int, Any]]:
 _triager: Any = None
 
 
-def _start_worker(pack: Any) -> None:
+def _start_worker(pack: Any, in_worker: bool = True) -> None:
     global _triager
     from ..triager import Triager
 
+    if in_worker:  # the parent stops the workers; Ctrl-C in a terminal, or SIGTERM to the group, reach them too
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _die_with_parent()
     _triager = Triager(pack)
+
+
+def _die_with_parent() -> None:
+    """End this worker when the batch process dies, even by SIGKILL, which nothing can catch:
+    a worker waiting on its task queue would otherwise wait for ever (Linux: PR_SET_PDEATHSIG)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the call
+        os._exit(1)
 
 
 def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:
@@ -207,6 +316,8 @@ def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:
     triaged = rejected = 0
     for number, raw in records:
         try:
+            if raw is None:
+                raise IntakeError("invalid intake", [Problem("line", f"the line is over {MAX_LINE_BYTES} bytes")])
             answers = _jsonl_answers(raw) if fmt == "jsonl" else _csv_answers(header or [], raw)
             result = _triager.triage(answers)
         except CrampTriageError as error:
@@ -223,28 +334,29 @@ def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:
 
 
 def _jsonl_answers(raw: bytes) -> Any:
-    text = raw.strip()
-    if not text:
+    from ..files import parse_json
+
+    if not raw.strip():
         raise IntakeError("invalid intake", [Problem("intake", "empty line; expected a JSON object")])
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as error:  # ValueError also covers bad UTF-8
-        raise IntakeError("invalid intake", [Problem("intake", f"not valid JSON ({error})")]) from None
+    return parse_json(raw, "intake", IntakeError)
 
 
-def _csv_answers(header: list[str], row: list[str]) -> Any:
+def _csv_answers(header: list[str], raw: bytes) -> Any:
     from ..intake import LIST_FIELDS, parse_intake_text
 
-    if not row:
+    if not raw.strip():
         raise IntakeError("invalid intake", [Problem("intake", "empty line; expected a row of answers")])
+    row = _csv_cells(raw)
     if len(row) != len(header):
         raise IntakeError("invalid intake", [Problem("row", f"{len(row)} cells, but the header names {len(header)}")])
     answers: dict[str, Any] = {}
+    problems: list[Problem] = []
     for name, cell in zip(header, row):
         try:
             cell.encode("utf-8")
         except UnicodeEncodeError:
-            raise IntakeError("invalid intake", [Problem(name, "not valid UTF-8")]) from None
+            problems.append(Problem(name, "not valid UTF-8"))
+            continue
         cell = cell.strip()
         if not cell:
             continue  # not known
@@ -252,12 +364,12 @@ def _csv_answers(header: list[str], row: list[str]) -> Any:
             answers[name] = [item.strip() for item in cell.split(LIST_SEPARATOR) if item.strip()]
         else:
             answers[name] = cell
-    return parse_intake_text(answers)  # reads "yes", "2.5", "4" into their types; JSON is strict
+    if problems:
+        raise IntakeError("invalid intake", problems)
+    return parse_intake_text(answers)  # each cell read as its field's type; then as strict as JSON
 
 
 def _error_line(number: int, error: CrampTriageError) -> str:
     problems = [{"loc": p.loc, "message": p.message} for p in error.problems]
     record = {"line": number, "error": {"type": type(error).__name__, "message": error.message, "problems": problems}}
     return json.dumps(record, ensure_ascii=False) + "\n"
-
-

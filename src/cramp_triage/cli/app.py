@@ -2,7 +2,10 @@
 
 Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports them all.
 Exit codes: 0 a result was given; 1 a check found problems (lint, scenarios, verify);
-2 bad input or usage; 3 internal error. Every error is one line on stderr, never a traceback.
+2 bad input or usage, or input and output that cannot be read or written (a full disk, a
+closed stdout); 3 internal error; 130 stopped by Ctrl-C; 141 the reader of stdout went away
+(a broken pipe: nothing is printed, as a shell reports a program the pipe closed on); 143
+``batch`` stopped by SIGTERM. Every error is one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,19 +18,26 @@ from typing import Any, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
+from ..untrusted import printable
+from .streams import PipeClosed, safe_streams
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 a result was given; 1 a check found problems; 2 bad input or usage; "
-    "3 internal error."
+    "Exit codes: 0 a result was given; 1 a check found problems; 2 bad input or usage, or a file "
+    "that cannot be read or written; 3 internal error; 130 stopped (Ctrl-C); 141 stdout closed "
+    "by its reader (a broken pipe)."
 )
 
 
 def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+    """One line, whatever the text: control and bidi characters written as \\uXXXX."""
+    return printable(" ".join(str(message).split()))
 
 
 class OneLineErrors(TyperGroup):
@@ -37,13 +47,15 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
-        try:
-            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except typer.Abort:
-            print("cramp-triage: stopped", file=sys.stderr)
-            code = 130
-        except Exception as error:  # noqa: BLE001 - a bug must still end in one line
-            code = _report(error)
+        with safe_streams():
+            try:
+                code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+                sys.stdout.flush()  # here, not at exit: a write that fails must set the exit code
+            except typer.Abort:
+                print("cramp-triage: stopped", file=sys.stderr)
+                code = EXIT_INTERRUPTED
+            except Exception as error:  # noqa: BLE001 - a bug must still end in one line
+                code = _report(error)
         if not isinstance(code, int):  # a command returned normally
             code = EXIT_OK
         if standalone_mode:
@@ -64,10 +76,40 @@ def _report(error: Exception) -> int:
         hint = f" (see '{context.command_path} --help')" if context is not None else ""
         print(f"cramp-triage: error: {_one_line(error.format_message())}{hint}", file=sys.stderr)  # type: ignore[attr-defined]
         return int(error.exit_code)  # type: ignore[attr-defined]
+    if isinstance(error, PipeClosed):  # quiet: `cramp-triage ... | head` is not an error to report
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
+    if isinstance(error, OSError):
+        return _io_failure(error)
     user_error = isinstance(error, CrampTriageError) and not isinstance(error, EngineError)
     kind = "error" if isinstance(error, CrampTriageError) else f"internal error ({type(error).__name__})"
     print(f"cramp-triage: {kind}: {_one_line(str(error))}", file=sys.stderr)
     return EXIT_BAD_INPUT if user_error else EXIT_INTERNAL
+
+
+def _io_failure(error: OSError) -> int:
+    """A read or write the system refused: a full disk, a closed or unwritable output: exit 2,
+    with the reason. (A reader that went away is ``PipeClosed``: 141, quietly.)"""
+    if isinstance(error, BrokenPipeError):  # a pipe other than stdout
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
+    where = f" {error.filename}" if error.filename else ""
+    reason = error.strerror or str(error)
+    print(f"cramp-triage: error: cannot read or write{printable(where)}: {_one_line(reason)}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit finds no broken pipe to
+    complain about (its "Exception ignored" message and exit code 120)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def _is_usage_error(error: Exception) -> bool:

@@ -1,15 +1,23 @@
-"""``cramp-triage batch IN -o OUT``: triage a JSON Lines or CSV file into JSON Lines, over processes."""
+"""``cramp-triage batch IN -o OUT``: triage a JSON Lines or CSV file into JSON Lines, over processes.
+
+OUT is written to a temporary file beside it and renamed over it only when every line is done:
+a failed or stopped run (an error, Ctrl-C, SIGTERM) leaves the previous OUT exactly as it was.
+"""
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable, Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_INTERNAL, RULES_OPTION, app, fail, load_pack
-
+from ..untrusted import printable
+from .app import EXIT_FINDINGS, RULES_OPTION, app, fail
 
 @app.command()
 def batch(
@@ -25,80 +33,97 @@ def batch(
         None, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
     rules: Optional[Path] = RULES_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    keep_partial: bool = typer.Option(
+        False, "--keep-partial", help="If the run fails or is stopped, keep the lines done so far in OUT.partial."),
 ) -> None:
     """Triage every line of IN into OUT: {"line": N, "result": ...} or {"line": N, "error": ...}.
 
-    A bad line gives an error record and the batch goes on; OUT has one line per input line.
-    A summary (triaged, rejected, time, rate) goes to stderr. Exit code 1 if any line was rejected.
+    A bad line gives an error record and the batch goes on; OUT has one line per input line, and
+    is replaced only when the whole run is done. A summary (lines, triaged, rejected, time, rate)
+    goes to stderr. Exit code 1 if any line was rejected; 130 or 143 if stopped by Ctrl-C or
+    SIGTERM (OUT left as it was, and the lines done counted).
 
     Example: cramp-triage batch intakes.jsonl -o results.jsonl --workers 2
     """
-    from ..batch import default_workers, format_for, run_batch
-    from ..errors import BatchInputError
+    from ..batch import AtomicOutput, BatchStopped, BatchSummary, StopRequest, default_workers, format_for
+    from ..batch import run_batch, same_file
 
-    try:
-        fmt = format_for(input_path, input_format)
-    except BatchInputError as error:
-        fail(str(error))
-    if rules is not None:
-        load_pack(rules)  # a broken pack is one error here, not one per worker
-    if input_path != "-" and output != "-" and Path(input_path).resolve() == Path(output).resolve():
-        fail("OUT is the same file as IN; choose another output file")
+    fmt = format_for(input_path, input_format)
     source = _open_input(input_path)
-    out = _open_output(output)
-    progress, on_progress = _progress(source, quiet)
     try:
-        summary = run_batch(source, out, fmt=fmt, workers=workers or default_workers(), rules=rules,
-                            on_progress=on_progress)
-    except BatchInputError as error:
-        fail(str(error))
-    except OSError as error:
-        fail(f"cannot read or write: {error}")
-    except Exception as error:  # noqa: BLE001 - e.g. a worker process died
-        fail(f"the batch stopped: {type(error).__name__}: {error}", EXIT_INTERNAL)
+        if output != "-" and same_file(source, output):
+            fail(f"OUT is the same file as IN ({output}); choose another output file")
+        out: Any = AtomicOutput(output) if output != "-" else sys.stdout
+        summary = BatchSummary()
+        stop = StopRequest()
+        progress, on_progress = _progress(source, quiet)
+        try:
+            with _signals_stop(stop):
+                run_batch(source, out, fmt=fmt, workers=workers or default_workers(), rules=rules,
+                          on_progress=on_progress, summary=summary, stop=stop)
+                if isinstance(out, AtomicOutput):
+                    out.commit()
+        except (KeyboardInterrupt, BatchStopped) as stopped:
+            partial = out.discard(keep_partial) if isinstance(out, AtomicOutput) else None
+            kept = f"; the lines done are in {printable(str(partial))}" if partial is not None else ""
+            left = f"{printable(output)} left as it was" if output != "-" else "the lines done went to stdout"
+            print(f"cramp-triage: batch: stopped after {summary.lines} lines ({summary.triaged} triaged, "
+                  f"{summary.rejected} rejected); {left}{kept}", file=sys.stderr)
+            number = stopped.signal if isinstance(stopped, BatchStopped) else signal.SIGINT
+            raise typer.Exit(128 + number) from None  # 130 for Ctrl-C, 143 for SIGTERM, as a shell reports them
+        except BaseException:
+            if isinstance(out, AtomicOutput):
+                out.discard(keep_partial)
+            raise
+        finally:
+            if progress is not None:
+                progress.stop()
     finally:
-        if progress is not None:
-            progress.stop()
         if source is not sys.stdin.buffer:
             source.close()
-        if out is not sys.stdout:
-            out.close()
     if not quiet:
         print(f"cramp-triage: batch: {summary}", file=sys.stderr)
     if summary.rejected:
         raise typer.Exit(EXIT_FINDINGS)
 
 
+@contextmanager
+def _signals_stop(stop: Any) -> Iterator[None]:
+    """While the batch runs, Ctrl-C and SIGTERM stop it between two chunks (OUT kept as it was)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread has handlers
+        yield
+        return
+    previous = {number: signal.signal(number, lambda signum, frame: stop.request(signum))
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def _open_input(path: str) -> IO[bytes]:
+    from ..errors import BatchInputError
+    from ..files import open_regular
+
     if path == "-":
         return sys.stdin.buffer
-    try:
-        return open(path, "rb")  # noqa: SIM115 - closed by the command
-    except OSError as error:
-        fail(f"cannot read {path}: {error.strerror}")
-
-
-def _open_output(path: str) -> IO[str]:
-    if path == "-":
-        return sys.stdout
-    try:
-        return open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the command
-    except OSError as error:
-        fail(f"cannot write {path}: {error.strerror}")
+    return open_regular(path, BatchInputError)
 
 
 def _progress(source: IO[bytes], quiet: bool) -> tuple[Any, Optional[Callable[[int], None]]]:
     """A progress bar over the input bytes, only when a person watches stderr."""
     if quiet or not sys.stderr.isatty():
         return None, None
-    from rich.console import Console
     from rich.progress import Progress
+
+    from .render import make_console
 
     try:
         total: Optional[int] = Path(source.name).stat().st_size if isinstance(source.name, str) else None
     except (AttributeError, OSError):
         total = None
-    progress = Progress(console=Console(stderr=True), transient=True)
+    progress = Progress(console=make_console(sys.stderr), transient=True)
     task = progress.add_task("triaging", total=total)
     progress.start()
     return progress, lambda consumed: progress.update(task, completed=consumed)

@@ -42,6 +42,15 @@ def gather_answers(triager: Any, answers: dict[str, Any] | None, no_input: bool)
 
 def interview(triager: Any) -> dict[str, Any]:
     """Ask one question at a time on stderr and read the answers from stdin."""
+    say = sys.stderr
+    try:
+        return _ask(triager)
+    except KeyboardInterrupt:  # anywhere in the questions, not only while waiting for a line
+        print("\ncramp-triage: stopped; nothing was triaged", file=say)
+        raise typer.Exit(130) from None
+
+
+def _ask(triager: Any) -> dict[str, Any]:
     from ..interview import UNKNOWN, interview_for, next_question, parse_answer
 
     say = sys.stderr
@@ -53,11 +62,7 @@ def interview(triager: Any) -> dict[str, Any]:
         if question.suggested_by:  # a medicine suggests the condition; the person answers it
             print(f"\n(Asked because you take {', '.join(question.suggested_by)}.)", end="", file=say)
         print(f"\n{question.text} [{question.hint}] ", end="", file=say, flush=True)
-        try:
-            line = sys.stdin.readline()
-        except KeyboardInterrupt:
-            print("\ncramp-triage: stopped; nothing was triaged", file=say)
-            raise typer.Exit(130) from None
+        line = sys.stdin.readline()
         if not line:
             print(file=say)
             fail("the questions were stopped before the end; nothing was triaged")

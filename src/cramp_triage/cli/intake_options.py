@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Literal, Optional, get_args, get_origin
 import typer
 
 from ..errors import IntakeError
+from ..files import MAX_FILE_BYTES, read_bytes
 from ..intake import Intake, answer_type, is_list_field, parse_intake_json
 
 # Short names people expect (`--duration 5`, `--age 70`, `--location calf`, `--medication X`) as
@@ -25,7 +25,7 @@ _EXTRA_NAMES = {
     "locations": ["--location"],
     "medications": ["--medication"],
 }
-MAX_INPUT_BYTES = 1_000_000
+MAX_INPUT_BYTES = MAX_FILE_BYTES
 
 
 def _option(name: str) -> inspect.Parameter:
@@ -77,16 +77,9 @@ def with_intake_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def read_input(source: str) -> dict[str, Any]:
-    """The JSON intake in a file or on stdin, as a mapping (validated here, re-validated later)."""
-    try:
-        if source == "-":
-            raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        else:
-            raw = Path(source).read_bytes()
-    except OSError as error:
-        raise IntakeError(f"cannot read {source}: {error.strerror or error}") from None
-    if len(raw) > MAX_INPUT_BYTES:
-        raise IntakeError(f"input is larger than {MAX_INPUT_BYTES} bytes")
+    """The JSON intake in a file or on stdin, as a mapping (validated here, re-validated later).
+    A file must be a regular file; either is read up to ``MAX_INPUT_BYTES`` and no further."""
+    raw = read_bytes(source, IntakeError, MAX_INPUT_BYTES, stdin=True)
     if not raw.strip():
         raise IntakeError("input is empty: expected a JSON object of intake answers")
     return parse_intake_json(raw).answered()

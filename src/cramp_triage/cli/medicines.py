@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import typer
 
+from ..untrusted import printable
 from .app import RULES_OPTION, app, load_pack
 
 medicines_app = typer.Typer(help="Check how medicine names are read against the vocabulary.",
@@ -52,7 +53,7 @@ def _as_json(reading: Any) -> dict[str, Any]:
 
 def describe(reading: Any, vocabulary: Any) -> list[str]:
     """A reading in plain lines: the name as given, then what it was read as."""
-    lines = [safe(reading.given)]
+    lines = [printable(reading.given)]
     if reading.no_medicine:
         return lines + ["  no medicine"]
     if not reading.matches:
@@ -60,19 +61,12 @@ def describe(reading: Any, vocabulary: Any) -> list[str]:
                         *(["  hint: " + reading.hint] if reading.hint else [])]
     for match in reading.matches:
         what = match.name if match.name is not None else f"a {match.label}"
-        lines.append(f"  read '{safe(match.typed)}' as {what} ({HOW[match.match]}"
+        lines.append(f"  read '{printable(match.typed)}' as {what} ({HOW[match.match]}"
                      + (f": {match.read_as}" if match.match in ("brand", "spelling", "combination", "fuzzy") else "") + ")")
         linked = "; ".join(f"{vocabulary.classes[c].label} [{c}]" for c in match.classes) or "no link with cramps"
         lines.append(f"  class: {linked}; ATC {match.atc or 'none'}")
         lines.append("  taken now" if match.current else "  NOT taken now (stopped, past use or allergy): never a cause")
     return lines
-
-
-def safe(text: str) -> str:
-    """The person's text, printable (``result.printable``)."""
-    from ..result import printable
-
-    return printable(text)
 
 
 def medicine_sections(result: Any) -> list[tuple[str, list[Any]]]:
@@ -85,10 +79,10 @@ def medicine_sections(result: Any) -> list[tuple[str, list[Any]]]:
     hints = {hint.given: hint.hint for hint in result.medicine_hints}
     if result.unrecognised_medications:
         sections.append(("Medicines not recognised (not checked for links with cramps)",
-                         [Text(safe(name) + (f": {hints[name]}" if name in hints else ""))
+                         [Text(printable(name) + (f": {hints[name]}" if name in hints else ""))
                           for name in result.unrecognised_medications]))
-    notes = [Text(f"read '{safe(m.typed)}' as {m.name or 'a ' + str(m.label)}" if m.current else
-                  f"'{safe(m.given)}': not taken now, so not counted")
+    notes = [Text(f"read '{printable(m.typed)}' as {m.name or 'a ' + str(m.label)}" if m.current else
+                  f"'{printable(m.given)}': not taken now, so not counted")
              for m in result.medications if m.match in ("fuzzy", "class_word") or not m.current]
     if notes:
         sections.append(("How your medicines were read", notes))

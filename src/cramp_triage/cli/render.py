@@ -2,7 +2,9 @@
 what to do if it gets worse, possible causes, whom to see, self-care, then the disclaimer.
 
 rich is imported here only, when something is shown. Colour follows the terminal and honours
-``NO_COLOR``; lists wrap with a hanging indent so each item stays readable.
+``NO_COLOR``; lists wrap with a hanging indent so each item stays readable. Every text from the
+result goes through ``printable``: a medicine name is shown as typed, but cannot take over the
+terminal (rich writes to the stream under the escaping one, for its own colour codes).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from ..result import Level, TriageResult
+from ..untrusted import printable
+from .streams import for_rich
 
 LEVEL_STYLE = {
     Level.self_care: "bold green",
@@ -25,8 +29,10 @@ def make_console(file: TextIO | None = None, color: bool | None = None) -> Any:
     default rich decides from the terminal and ``NO_COLOR``."""
     from rich.console import Console
 
-    console = Console(file=file, highlight=False, force_terminal=True if color else None,
-                      no_color=(not color) if color is not None else None)
+    import sys
+
+    console = Console(file=for_rich(file if file is not None else sys.stdout), highlight=False,
+                      force_terminal=True if color else None, no_color=(not color) if color is not None else None)
     console.width = min(console.width, MAX_WIDTH)
     return console
 
@@ -62,35 +68,42 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
     """Write the result for a person."""
     from rich.text import Text
 
+    def text(value: str, style: str = "") -> Any:
+        return Text(printable(value), style=style)
+
+    def term(name: str, rest: str) -> Any:
+        return Text.assemble((printable(name), "bold"), printable(rest))
+
     console = make_console(file, color)
     style = LEVEL_STYLE[result.level]
-    console.print(Text(f" {result.level_label.upper()} ", style=style))
-    console.print(indented(console, Text(result.do_now)), soft_wrap=True)
+    console.print(text(f" {result.level_label.upper()} ", style))
+    console.print(indented(console, text(result.do_now)), soft_wrap=True)
     if result.serious:
         heading(console, "Why")
-        bullets(console, [Text(("EMERGENCY: " if f.emergency else "") + f.label) for f in result.serious])
+        bullets(console, [text(("EMERGENCY: " if f.emergency else "") + f.label) for f in result.serious])
     heading(console, "If it gets worse")
-    console.print(indented(console, Text(result.if_worse)), soft_wrap=True)
+    console.print(indented(console, text(result.if_worse)), soft_wrap=True)
     heading(console, "Possible causes")
     items = []
     for cause in result.causes:
-        item = Text.assemble((cause.label, "bold"), f": {cause.explanation}")
+        item = term(cause.label, f": {cause.explanation}")
         if cause.evidence:
-            item.append(f"\nbecause: {'; '.join(cause.evidence)}", style="dim")
+            item.append(f"\nbecause: {printable('; '.join(cause.evidence))}", style="dim")
         items.append(item)
     bullets(console, items)
     if result.see:
         heading(console, "Whom to see")
-        bullets(console, [Text.assemble((r.who, "bold"), f": {r.why}") for r in result.see])
+        bullets(console, [term(r.who, f": {r.why}") for r in result.see])
     if result.self_care:
         heading(console, "Self-care")
-        bullets(console, [Text(step.text) for step in result.self_care])
+        bullets(console, [text(step.text) for step in result.self_care])
     from .medicines import medicine_sections
 
     for title, items in medicine_sections(result):
         heading(console, title)
         bullets(console, items)
     console.print()
-    console.print(indented(console, Text(result.disclaimer, style="italic"), "", ""), soft_wrap=True)
-    console.print(indented(console, Text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}. Run `cramp-triage explain` "
-                       "with the same answers to see every rule that fired.", style="dim"), "", ""), soft_wrap=True)
+    console.print(indented(console, text(result.disclaimer, "italic"), "", ""), soft_wrap=True)
+    console.print(indented(console, text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}. Run "
+                                         "`cramp-triage explain` with the same answers to see every rule that "
+                                         "fired.", "dim"), "", ""), soft_wrap=True)

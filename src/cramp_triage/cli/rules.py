@@ -102,7 +102,8 @@ def lint(
     """Check a rule pack for errors; exit code 1 when it finds any (for CI).
 
     Schema errors with file and rule id, unknown intake fields, duplicate ids, missing
-    citations, findings nothing reads, conditions nothing can produce, the questions file.
+    citations, what the rule engine cannot run (its limits, then a trial run), findings
+    nothing reads, conditions nothing can produce, the questions file.
     Warnings alone exit 0; a PATH that is not a folder exits 2.
     """
     from ..tools.lint import lint_pack

@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import typer
 
+from ..untrusted import printable
 from .app import EXIT_FINDINGS, fail, scenarios_app
 from .check import RULES_OPTION, load_triager
 
@@ -69,7 +70,7 @@ def run(
         for outcome in outcomes:
             if outcome.passed:
                 if not quiet:
-                    _echo(f"PASS  {outcome.case.id}: {outcome.case.title}")
+                    _echo(f"PASS  {outcome.case.id}: {printable(outcome.case.title)}")
                     _echo(_indent(outcome.case.teaching_note))
             else:
                 report_lines = failure_report(outcome).splitlines()
@@ -174,10 +175,15 @@ def _shown(value: Any) -> str:
 
 def _print_what_if(outcome: Any) -> None:
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as markup
     from rich.table import Table
 
-    console = Console(highlight=False, soft_wrap=False)
+    from .streams import for_rich
+
+    def escape(text: str) -> str:
+        return markup(printable(text))
+
+    console = Console(file=for_rich(sys.stdout), highlight=False, soft_wrap=False)
     console.print(f"[bold]{escape(outcome.case.id)}[/]: {escape(outcome.case.title)}")
     for name, (before, after) in outcome.changes.items():
         console.print(f"  changed {name}: {escape(_shown(before))} -> {escape(_shown(after))}")

@@ -1,7 +1,7 @@
-"""durable-rules 2.0.28 as this package uses it: a host that starts no threads, and a ruleset
-class that makes the same C calls as durable's own in the same order, minus the Python work we
-never need (a JSON encoder built per call, a timestamped closure per firing, writing the
-unchanged session state back after every action).
+"""durable-rules 2.0.28 as this package uses it: a ruleset class that makes the same C calls as
+durable's own in the same order, minus what we never need: a ``Host`` (whose timer threads
+re-arm for ever), a JSON encoder built per call, a timestamped closure per firing, writing the
+unchanged session state back after every action.
 
 Nothing outside ``engine/`` imports this module: the rest of the code never sees a host, a sid
 or an engine exception.
@@ -30,7 +30,7 @@ def fix_command() -> str:
 
 try:
     import durable_rules_engine
-    from durable.engine import Host, MessageNotHandledException, MessageObservedException, Ruleset
+    from durable.engine import MessageNotHandledException, MessageObservedException
 except ImportError as _error:
     _why = str(_error).splitlines()[0] if str(_error) else type(_error).__name__
     raise EngineError(
@@ -39,8 +39,11 @@ except ImportError as _error:
         [Problem("durable-rules", _why)],
     ) from None
 
-__all__ = ["BUILD_FLAGS", "DURABLE_RULES", "Host", "LeanRuleset", "MessageNotHandledException", "MessageObservedException", "QuietHost",
-           "durable_rules_engine", "encode", "fix_command"]
+__all__ = ["BUILD_FLAGS", "DURABLE_RULES", "EngineFault", "LeanRuleset", "MessageNotHandledException",
+           "MessageObservedException", "durable_rules_engine", "encode", "fix_command"]
+
+# What the C module raises when a call fails (an error code: 113, 204, 303, 307...).
+EngineFault: type[Exception] = durable_rules_engine.error
 
 _json = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per call
 # durable-rules' C parser does not read exponent notation: "1e-05" (how Python writes a float
@@ -74,13 +77,17 @@ class _NotHandled(MessageNotHandledException):
         return "Could not handle message: " + encode(self._fact)
 
 
-class LeanRuleset(Ruleset):
-    """durable-rules' ``Ruleset`` with the same C calls, minus the Python work we never need."""
+class LeanRuleset:
+    """One durable-rules ruleset, driven through the C module directly: no ``Host`` (so no timer
+    threads) and no per-call JSON encoder. Actions are plain callables taking the match."""
 
-    def __init__(self, name: str, host: Host, definition: dict[str, Any]) -> None:
-        self._run_for = {rule: spec["run"] for rule, spec in definition.items()}
-        super().__init__(name, host, definition)
+    def __init__(self, name: str, definition: dict[str, Any]) -> None:
+        self._run_for = {rule: spec.pop("run") for rule, spec in definition.items()}
+        # durable's own Ruleset encodes with json.dumps, which writes 1e-05 for 0.00001: its C
+        # parser reads that as 1 followed by junk (error 204). ``encode`` writes numbers in full.
+        self.handle: int = durable_rules_engine.create_ruleset(name, encode(definition))
         self._texts: dict[tuple[Any, ...], str] = {}
+        self.current: str | None = None  # the rule whose action ran last
 
     def remember(self, facts: list[dict[str, Any]]) -> None:
         """Encode facts that actions assert again and again once, up front."""
@@ -93,62 +100,62 @@ class LeanRuleset(Ruleset):
         except (KeyError, TypeError):  # not a known conclusion (TypeError: a list value)
             return encode(fact)
 
-    def _handle_result(self, result: Any, message: Any) -> Any:
+    @staticmethod
+    def _result(result: Any, message: Any) -> Any:
         code = result[0]
         if code == 0:
             return result[1]
         if code == 1:
             raise _NotHandled(message)
-        return super()._handle_result(result, message)
+        if code == 2:
+            raise MessageObservedException(message)
+        return 0
 
     def assert_fact(self, fact: dict[str, Any]) -> Any:
-        return self._handle_result(durable_rules_engine.assert_fact(self._handle, self.text(fact)), fact)
+        """Assert one fact (from inside an action: the chain it sets off is queued, not run)."""
+        return self._result(durable_rules_engine.assert_fact(self.handle, self.text(fact)), fact)
 
-    def retract_fact(self, fact: dict[str, Any]) -> Any:
-        return self._handle_result(durable_rules_engine.retract_fact(self._handle, self.text(fact)), fact)
+    def assert_all(self, facts_text: str, facts: list[dict[str, Any]]) -> int:
+        """Assert facts already encoded as a JSON array; the state's offset (actions are queued)."""
+        return int(self._result(durable_rules_engine.assert_facts(self.handle, facts_text), facts))
 
-    def run(self, facts_text: str, facts: list[dict[str, Any]]) -> Any:
-        """Assert facts already encoded as a JSON array and run every action they set off."""
-        state_handle = self._handle_result(durable_rules_engine.assert_facts(self._handle, facts_text), facts)
-        return self._drain(state_handle)
+    def retract_all(self, texts: list[str]) -> int:
+        """Retract facts (as JSON texts) in the order given, in one call; the state's offset."""
+        return int(self._result(durable_rules_engine.retract_facts(self.handle, "[" + ",".join(texts) + "]"), texts))
 
-    def run_retract(self, texts: list[str]) -> Any:
-        """Retract facts (as JSON texts) in the order given, in one call, and run what that sets off."""
-        # Every fact given was stored by this evaluation, so the result code is always "done".
-        _code, state_handle = durable_rules_engine.retract_facts(self._handle, "[" + ",".join(texts) + "]")
-        return self._drain(state_handle)
+    def facts(self, sid: str) -> list[dict[str, Any]]:
+        return list(json.loads(durable_rules_engine.get_facts(self.handle, sid)))
 
-    def do_actions(self, state_handle: Any, complete: Any) -> None:
-        # Called by ``Host`` for every assert/retract made through it.
-        try:
-            state = self._drain(state_handle)
-        except BaseException as error:  # noqa: BLE001 - Host re-raises it
-            complete(error, None)
-        else:
-            complete(None, state)
+    def abandon(self, offset: int) -> None:
+        """Drop the action in flight, if any: it stays queued and is started again by ``drain``."""
+        durable_rules_engine.abandon_action(self.handle, offset)
 
-    def _drain(self, state_handle: Any) -> dict[str, Any] | None:
-        """Run queued actions one by one, as durable's own loop does, until none is left."""
-        handle = self._handle
-        result = durable_rules_engine.start_action_for_state(handle, state_handle)
+    def drain(self, offset: int) -> None:
+        """Run queued actions one by one, as durable's own loop does, until none is left.
+
+        Between ``start``/``complete_and_start`` returning an action and the next
+        ``complete_and_start``, that action is in flight: the engine must not be called on this
+        state except by the action's own asserts (anything else can crash it). An exception
+        that escapes here leaves it in flight; ``abandon`` then ``drain`` finishes the queue."""
+        handle = self.handle
+        result = durable_rules_engine.start_action_for_state(handle, offset)
         if not result:
-            return None
-        state: dict[str, Any] = _decode(result[0])[0]
+            return
         message: dict[str, Any] = _decode(result[1])[0]
         while True:
             name, matched = next(iter(message.items()))
-            try:
-                self._run_for[name](_Match(self, matched))
-            except BaseException as error:  # noqa: BLE001 - as durable does: note it, go on
-                state["exception"] = f"exception caught {error}"
-            try:
-                next_message = durable_rules_engine.complete_and_start_action(handle, state_handle)
-            except BaseException:
-                durable_rules_engine.abandon_action(handle, state_handle)
-                raise
+            self.current = name
+            self._run_for[name](_Match(self, matched))
+            next_message = durable_rules_engine.complete_and_start_action(handle, offset)
             if not next_message:
-                return state
+                return
             message = _decode(next_message)[0]
+
+    def delete_state(self, sid: str) -> None:
+        durable_rules_engine.delete_state(self.handle, sid)
+
+    def delete(self) -> None:
+        durable_rules_engine.delete_ruleset(self.handle)
 
 
 class _Match:
@@ -162,17 +169,3 @@ class _Match:
 
     def assert_fact(self, fact: dict[str, Any]) -> Any:
         return self._ruleset.assert_fact(fact)
-
-
-class QuietHost(Host):
-    """A durable-rules host that starts no timer threads (we use no timers or queued events)."""
-
-    def _run(self) -> None:
-        pass
-
-    def register_rulesets(self, ruleset_definitions: dict[str, Any]) -> list[str]:
-        for name, definition in ruleset_definitions.items():
-            ruleset = LeanRuleset(name, self, definition)
-            self._ruleset_directory[name] = ruleset
-            self._ruleset_list.append(ruleset)
-        return list(ruleset_definitions)

@@ -30,7 +30,8 @@ FactKind = Literal["finding", "cause", "level", "see", "self_care", "medication"
 class Test(BaseModel):
     """A comparison on one intake field; exactly one operator is given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A .nan threshold never holds (it silently turned a red flag off); .inf is no threshold.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     gt: float | None = None
     gte: float | None = None

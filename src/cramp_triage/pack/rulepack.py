@@ -307,15 +307,6 @@ class RulePack:
                 yield from _intake_problems(group)
             if target.fact_kind is not None and not self.matching_facts(target):
                 yield f"condition {target.fact_kind}: {target.selector!r} can match nothing the pack defines"
-            alternatives = max([len(target.intake_groups())] + [
-                len(values) for values in (selector_attributes(target.fact_kind, target.selector).values()
-                                           if target.fact_kind is not None else [])])
-            if alternatives > MAX_ALTERNATIVES:
-                # durable-rules never returns from compiling an "any of" of more than 512 options.
-                yield f"a condition lists {alternatives} alternatives; the limit is {MAX_ALTERNATIVES}"
-
-
-MAX_ALTERNATIVES = 256
 
 
 def _intake_problems(group: FieldTests) -> Iterator[str]:

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..files import read_yaml
+from ..files import YamlDocument, read_yaml_document
 from ..intake import TYPE_MESSAGES, Intake
 from ..pack import RulePack
 from .spec import SCENARIO_SUFFIX, Case, CaseSpec, Expect, ScenarioSpec
@@ -28,7 +28,7 @@ def find_scenario_files(paths: Iterable[str | Path]) -> list[Path]:
             if not found:
                 problems.append(Problem(str(path), f"no *{SCENARIO_SUFFIX} files in this folder"))
             files.extend(found)
-        elif path.is_file():
+        elif path.exists():  # a file; the reader refuses anything but a regular one, saying why
             files.append(path)
         else:
             problems.append(Problem(str(path), "no such file or folder"))
@@ -69,13 +69,13 @@ def load_cases(paths: Iterable[str | Path], pack: RulePack) -> list[Case]:
 
 def load_scenario_file(path: Path, pack: RulePack) -> list[Case]:
     """The cases of one scenario file, checked against ``pack``; raises ``ScenarioError``."""
-    data = read_yaml(path, ScenarioError)  # its errors name the file in each problem
+    lines = read_yaml_document(path, ScenarioError)  # its errors name the file in each problem
+    data = lines.data
     where = f"invalid scenario file {path}"
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         expected = "expected a mapping with id, title, given, expect, teaching_note"
         raise ScenarioError(where, [Problem("file", f"{expected}; got {got}")], path=str(path))
-    lines = _LineIndex(path)
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as error:
@@ -87,7 +87,7 @@ def load_scenario_file(path: Path, pack: RulePack) -> list[Case]:
     return _cases(spec, path, lines)
 
 
-def _cases(spec: ScenarioSpec, path: Path, lines: _LineIndex) -> list[Case]:
+def _cases(spec: ScenarioSpec, path: Path, lines: YamlDocument) -> list[Case]:
     if spec.expect is not None:
         return [Case(spec.id, spec.id, spec.title, tuple(spec.tags), path, lines.line(("id",)), dict(spec.given),
                      Intake.model_validate(spec.given), spec.expect, spec.teaching_note)]
@@ -100,7 +100,7 @@ def _cases(spec: ScenarioSpec, path: Path, lines: _LineIndex) -> list[Case]:
     return cases
 
 
-def _intake_problems(spec: ScenarioSpec, lines: _LineIndex) -> list[Problem]:
+def _intake_problems(spec: ScenarioSpec, lines: YamlDocument) -> list[Problem]:
     # Each part is checked on its own (every intake field stands alone), so a fault is reported
     # where it was written; merging valid parts then gives a valid intake.
     parts: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [(("given",), spec.given)]
@@ -116,7 +116,7 @@ def _intake_problems(spec: ScenarioSpec, lines: _LineIndex) -> list[Problem]:
     return problems
 
 
-def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: _LineIndex) -> list[Problem]:
+def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: YamlDocument) -> list[Problem]:
     """Names in ``expect`` that the pack in use does not define."""
     allowed = {
         "causes_include": list(pack.terms.causes),
@@ -160,49 +160,7 @@ def _rule_problem(rule_id: str, pack: RulePack, *, must_fire: bool) -> str | Non
     return None
 
 
-# --- where a fault is: field paths and YAML lines ---------------------------------------------
-
-
-class _LineIndex:
-    """Field path -> line number in the file, read from the YAML node tree (for error messages).
-
-    Only built when there is something to report or a case to place; the file has already passed
-    ``read_yaml`` (size, no aliases), so composing it again is safe.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self._lines: dict[tuple[str | int, ...], int] = {}
-        try:
-            import yaml
-
-            # The C composer, as read_yaml uses: the pure-Python one refuses some plain scalars
-            # libyaml accepts (a '?' inside a flow mapping), which would lose every line number.
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            root = yaml.compose(path.read_text(encoding="utf-8"), Loader=loader)
-        except Exception:  # noqa: BLE001 - line numbers are a courtesy; the data already loaded
-            return
-        self._walk(root, ())
-
-    def _walk(self, node: Any, loc: tuple[str | int, ...]) -> None:
-        import yaml
-
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = loc + (key.value,)
-                self._lines[child] = key.start_mark.line + 1
-                self._walk(value, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self._lines[loc + (index,)] = item.start_mark.line + 1
-                self._walk(item, loc + (index,))
-
-    def line(self, loc: tuple[str | int, ...]) -> int | None:
-        """The line of ``loc``, or of its nearest parent that is in the file."""
-        while loc:
-            if loc in self._lines:
-                return self._lines[loc]
-            loc = loc[:-1]
-        return None
+# --- where a fault is: field paths (their lines come from ``read_yaml_document``) ----------------
 
 
 def _dotted(loc: Sequence[str | int]) -> str:
@@ -216,7 +174,7 @@ def _where(field_path: str, line: int | None) -> str:
     return f"{field_path} (line {line})" if line is not None else field_path
 
 
-def _problem(item: Any, lines: _LineIndex) -> Problem:
+def _problem(item: Any, lines: YamlDocument) -> Problem:
     loc = tuple(item["loc"])
     message = str(item["msg"]).removeprefix("Value error, ")
     kind = item["type"]

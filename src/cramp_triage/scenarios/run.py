@@ -109,7 +109,8 @@ def run_case(triager: Any, case: Case) -> CaseResult:
 
 def failure_report(outcome: CaseResult) -> str:
     """A failed case in plain lines: each expectation missed, then the rules that fired."""
-    lines = [f"{outcome.case.id} ({outcome.case.path}): {outcome.case.title}"]
+    title = " ".join(outcome.case.title.split())  # one line, whatever the file says
+    lines = [f"{outcome.case.id} ({outcome.case.path}): {title}"]
     lines += [f"  {mismatch}" for mismatch in outcome.mismatches]
     lines.append(f"  rules fired: {_names(outcome.rules_fired)}")
     return "\n".join(lines)

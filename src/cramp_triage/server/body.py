@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 
 from ..errors import IntakeError
-from ..intake import load_json
+from ..files import parse_json
 from .problems import ProblemError
 
 JSON_TYPES = ("application/json", "application/fhir+json")
@@ -43,7 +43,7 @@ async def read_json(request: Request, limit: int) -> Any:
     except UnicodeDecodeError:
         raise ProblemError(400, "invalid-json", "Not JSON", "the request body is not UTF-8 text") from None
     try:
-        return load_json(text)
+        return parse_json(text, "intake", IntakeError)
     except IntakeError as error:
         from .problems import invalid_input
 

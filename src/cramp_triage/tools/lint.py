@@ -1,5 +1,6 @@
 """Lint a rule pack folder: everything ``RulePack.load`` refuses (schema errors with file and
-rule id, unknown intake fields, duplicate ids, missing or unknown citations, cycles), then the
+rule id, unknown intake fields, duplicate ids, missing or unknown citations, cycles), what the
+rule engine cannot run (``engine.prove_runnable``: its limits, then a trial run), and the
 chaining problems a loadable pack can still have. Used by ``cramp-triage rules lint``.
 
 Errors make a pack wrong; warnings point at something probably unintended.
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ..engine import compile_pack, prove_runnable
 from ..errors import RulePackError
 from ..pack import FactKey, RulePack
 
@@ -35,6 +37,10 @@ def lint_pack(path: str | Path) -> list[LintProblem]:
         return [LintProblem("error", p.loc, p.message) for p in error.problems] or [
             LintProblem("error", error.path or str(path), error.message)]
     problems = chaining_problems(pack) + vocabulary_problems(pack)
+    try:
+        prove_runnable(compile_pack(pack))
+    except RulePackError as error:
+        problems += [LintProblem("error", p.loc, p.message) for p in error.problems]
     questions = Path(path) / QUESTIONS_FILE
     if questions.is_file():
         try:
