@@ -85,9 +85,9 @@ def safety_nets(terms: Terms) -> dict[Level, str]:
     of every red flag at that level (generated, so the two cannot drift apart), then the level's
     own ``if_worse`` words."""
     signs: dict[Level, list[str]] = {level: [] for level in Level}
-    for term in terms.findings.values():
-        if term.kind == "red_flag" and term.sign not in signs[term.level]:  # type: ignore[index]
-            signs[term.level].append(term.sign)  # type: ignore[index,arg-type]
+    for finding in terms.findings.values():
+        if finding.kind == "red_flag" and finding.sign not in signs[finding.level]:  # type: ignore[index]
+            signs[finding.level].append(finding.sign)  # type: ignore[index,arg-type]
     nets: dict[Level, str] = {}
     for level, term in terms.levels.items():
         sentences = [f"{terms.levels[net].lead} {'; '.join(signs[net])}." for net in term.safety_net if signs[net]]
