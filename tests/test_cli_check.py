@@ -110,7 +110,7 @@ def test_bad_json_intake_names_the_field(tmp_path: Path) -> None:
 def test_an_internal_failure_is_one_line_with_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
     from cramp_triage import Triager
 
-    def broken(self: Triager, intake: object) -> None:
+    def broken(self: Triager, intake: object, region: object = None) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(Triager, "triage", broken)
@@ -124,7 +124,7 @@ def test_an_engine_error_is_one_line_with_exit_code_3(monkeypatch: pytest.Monkey
     from cramp_triage import EngineError
     from cramp_triage import Triager
 
-    def broken(self: Triager, intake: object) -> None:
+    def broken(self: Triager, intake: object, region: object = None) -> None:
         raise EngineError("rule RF-DVT failed", rule="RF-DVT")
 
     monkeypatch.setattr(Triager, "triage", broken)

@@ -19,7 +19,7 @@ API_DOCS = Path(__file__).parents[1] / "docs" / "api.md"
 # The result's top-level keys, as docs/api.md's "The result" section documents them.
 DOCUMENTED_KEYS = {
     "level", "level_label", "do_now", "if_worse", "serious", "unanswered_red_flags", "causes", "see", "self_care",
-    "trace", "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "rule_pack",
+    "trace", "medications", "unrecognised_medications", "medicine_hints", "suggestions", "disclaimer", "region", "rule_pack",
     "library",
 }
 

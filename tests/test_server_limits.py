@@ -22,13 +22,13 @@ class _Slow(Triager):
         super().__init__(pack)
         self.release = release
 
-    def triage(self, intake: Any) -> TriageResult:
+    def triage(self, intake: Any, region: str | None = None) -> TriageResult:
         self.release.wait(10)  # held until the test lets it go
-        return super().triage(intake)
+        return super().triage(intake, region)
 
 
 class _Broken(Triager):
-    def triage(self, intake: Any) -> TriageResult:
+    def triage(self, intake: Any, region: str | None = None) -> TriageResult:
         raise KeyError(f"secret answer {intake!r}")
 
 

@@ -19,6 +19,7 @@ try:
         EngineError,
         IntakeError,
         Problem,
+        RegionError,
         RulePackError,
         ScenarioError,
     )
@@ -77,6 +78,7 @@ __all__ = [
     "Problem",
     "Question",
     "Referral",
+    "RegionError",
     "RulePack",
     "RulePackError",
     "RulePackInfo",

@@ -42,26 +42,32 @@ def _new_lock() -> None:
     _default_lock = threading.Lock()
 
 
-def triage(intake: Intake | dict[str, Any]) -> TriageResult:
+def triage(intake: Intake | dict[str, Any], region: str | None = None) -> TriageResult:
     """Triage one intake (an ``Intake`` or a mapping of its JSON fields) with the shipped rules.
 
-    Raises ``IntakeError`` for invalid answers, naming each field and what it allows.
+    ``region`` (``"UK"``, ``"IE"``, ``"EU"``, ``"US"``, ``"AU"``, ``"NZ"``, ``"CA"``; ``None``: the
+    pack's default, UK) picks the emergency number and same-day services the words name.
+    Raises ``IntakeError`` for invalid answers, naming each field and what it allows, and its
+    ``RegionError`` for a region the pack lacks, naming those it has.
     """
-    return default_triager().triage(intake)
+    return default_triager().triage(intake, region)
 
 
 def triage_many(
-    intakes: Iterable[Intake | dict[str, Any]], triager: Triager | None = None
+    intakes: Iterable[Intake | dict[str, Any]], triager: Triager | None = None, region: str | None = None
 ) -> Iterator[TriageResult | CrampTriageError]:
-    """Triage intakes one after another, lazily, with the shipped rules (or ``triager``).
+    """Triage intakes one after another, lazily, with the shipped rules (or ``triager``), all
+    worded for ``region`` (as ``triage``).
 
     Yields exactly one item per intake, in order: its ``TriageResult``, or, when that intake
     cannot be triaged, the ``CrampTriageError`` saying why (an ``IntakeError`` names each bad
-    field). A bad intake never stops the rest. Repeated intakes are served from the cache.
+    field). A bad intake never stops the rest. Repeated intakes are served from the cache. An
+    unknown region raises ``RegionError`` before the first intake: it would fail every one.
     """
     triager = triager if triager is not None else default_triager()
+    triager.pack.wording(region)
     for intake in intakes:
         try:
-            yield triager.triage(intake)
+            yield triager.triage(intake, region)
         except CrampTriageError as error:
             yield error

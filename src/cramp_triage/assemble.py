@@ -8,14 +8,17 @@ from .about import NAME, library_version
 from .errors import EngineError, Problem
 from .facts import Evaluation, Firing
 from .pack import RulePack
-from .pack.schema import FindingTerm
+from .pack.schema import FindingTerm, Terms
 from .pack.vocabulary import UNCHECKED
 from .result import Level, TriageResult
 from .untrusted import printable
 
 
-def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
-    terms = pack.terms
+def assemble(pack: RulePack, evaluation: Evaluation, region: str | None = None) -> TriageResult:
+    """The result of ``evaluation`` in the words of ``region`` (``None``: the pack's default;
+    ``RegionError`` for a region the pack lacks). The firings are the same in every region."""
+    words = pack.wording(region)
+    terms = words.terms
     level = Level.highest(fact["name"] for fact, _ in evaluation.concluded("level"))
     if level is None:
         raise EngineError("the rule pack concluded no level", [Problem(pack.name, "add a rule that always sets a level")])
@@ -44,7 +47,8 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     for fact, firing in evaluation.concluded("cause"):
         term = terms.causes[fact["name"]]
         causes.append({"category": fact["name"], "type": term.type, "label": term.label,
-                       "explanation": term.explanation, "evidence": _cause_evidence(pack, evaluation, fact["name"]),
+                       "explanation": term.explanation,
+                       "evidence": _cause_evidence(pack, terms, evaluation, fact["name"]),
                        "rule": firing.rule})
     see = [
         {"id": fact["name"], "who": (term := terms.see[fact["name"]]).who, "why": term.why, "when": term.when,
@@ -64,8 +68,8 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
     return TriageResult.model_validate({
         "level": level,
         "level_label": level_term.label,
-        "do_now": _do_now(pack, level, list(unanswered.values())),
-        "if_worse": pack.safety_nets[level],
+        "do_now": _do_now(terms, level, list(unanswered.values())),
+        "if_worse": words.safety_nets[level],
         "serious": serious,
         "unanswered_red_flags": list(unanswered),
         "causes": causes,
@@ -76,17 +80,18 @@ def assemble(pack: RulePack, evaluation: Evaluation) -> TriageResult:
         "medicine_hints": [{"given": r.given, "hint": r.hint} for r in evaluation.facts.readings if r.hint],
         "suggestions": _suggestions(pack, evaluation),
         "trace": trace,
-        "disclaimer": pack.manifest.disclaimer,
+        "disclaimer": words.disclaimer,
+        "region": words.region,
         "rule_pack": {"name": pack.name, "version": pack.version},
         "library": {"name": NAME, "version": library_version()},
     })
 
 
-def _do_now(pack: RulePack, level: Level, unanswered: list[FindingTerm]) -> str:
+def _do_now(terms: Terms, level: Level, unanswered: list[FindingTerm]) -> str:
     """What to do now; with signs that could not be checked, each of them and what to do if it
     applies, one sentence per action: the lead of the sign's level when that is more pressing
     than this answer, else this level's own words (at urgent, "tell the doctor you see today")."""
-    levels = pack.terms.levels
+    levels = terms.levels
     term = levels[level]
     if not unanswered or term.unchecked is None:
         return term.do_now
@@ -98,7 +103,7 @@ def _do_now(pack: RulePack, level: Level, unanswered: list[FindingTerm]) -> str:
     return " ".join([term.do_now, term.unchecked, *sentences])
 
 
-def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[str]:
+def _cause_evidence(pack: RulePack, terms: Terms, evaluation: Evaluation, cause: str) -> list[str]:
     """Everything behind a cause: a rule fires once per matching finding, and only its first
     firing concludes the cause, so the evidence of every firing that reaches it is gathered."""
     labels: list[str] = []
@@ -106,11 +111,11 @@ def _cause_evidence(pack: RulePack, evaluation: Evaluation, cause: str) -> list[
         # ``c.cause`` is the cause a conclusion names (None for other kinds): a plain attribute,
         # cheaper than ``c.kind``/``c.name`` in this loop over every firing.
         if any(c.cause == cause for c in pack.rule_by_id[firing.rule].then):
-            labels.extend(label for label in _evidence(pack, evaluation, firing) if label not in labels)
+            labels.extend(label for label in _evidence(pack, terms, evaluation, firing) if label not in labels)
     return labels
 
 
-def _evidence(pack: RulePack, evaluation: Evaluation, firing: Firing) -> list[str]:
+def _evidence(pack: RulePack, terms: Terms, evaluation: Evaluation, firing: Firing) -> list[str]:
     """Plain-language labels of what a firing matched."""
     labels: list[str] = []
     for fact in firing.matched:
@@ -120,9 +125,9 @@ def _evidence(pack: RulePack, evaluation: Evaluation, firing: Firing) -> list[st
         elif kind == "medication":
             labels.extend(_medicine_evidence(pack, evaluation, fact))
         elif kind == "finding":
-            labels.append(pack.terms.findings[fact["name"]].label)
+            labels.append(terms.findings[fact["name"]].label)
         elif kind == "cause":
-            labels.append(pack.terms.causes[fact["name"]].label)
+            labels.append(terms.causes[fact["name"]].label)
     return labels
 
 

@@ -43,6 +43,12 @@ class IntakeError(CrampTriageError):
 
 
 @dataclass
+class RegionError(IntakeError):
+    """The region asked for is not one of the rule pack's; the problem (``loc`` ``region``) lists
+    those it has. An ``IntakeError``, so whatever reports bad answers reports it too."""
+
+
+@dataclass
 class RulePackError(CrampTriageError):
     """A rule pack file is broken: the problems name the file and the rule id."""
 

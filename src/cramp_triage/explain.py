@@ -22,13 +22,15 @@ Aspect = Literal["level", "causes", "see", "self_care"]
 ASPECTS: tuple[Aspect, ...] = ("level", "causes", "see", "self_care")
 
 
-def explain(intake: Intake | Mapping[str, Any], triager: Triager | None = None) -> dict[str, Any]:
-    """The result, each firing with its rule's provenance, and the unknown answers that matter,
-    as plain JSON data (the shape of ``Explanation``)."""
+def explain(intake: Intake | Mapping[str, Any], triager: Triager | None = None,
+            region: str | None = None) -> dict[str, Any]:
+    """The result (worded for ``region``, as ``triage``), each firing with its rule's provenance,
+    and the unknown answers that matter, as plain JSON data (the shape of ``Explanation``)."""
     triager = triager if triager is not None else default_triager()
+    triager.pack.wording(region)  # an unknown region fails first, as in triage
     parsed = parse_intake(intake)
     pack = triager.pack
-    result = triager.triage(parsed)
+    result = triager.triage(parsed, region)
     steps = []
     for step in result.trace:
         rule = pack.rule_by_id[step.rule]

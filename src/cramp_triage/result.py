@@ -218,5 +218,8 @@ class TriageResult(_Frozen):
     suggestions: list[ConditionSuggestion] = Field(default_factory=list, description="Condition questions a medicine suggests.")
     trace: list[TraceStep]
     disclaimer: str
+    region: str = Field(description="The region whose emergency number and same-day services the words name "
+                                    "(a code of the rule pack's regions, e.g. 'UK'): the one asked for, or the "
+                                    "pack's default.")
     rule_pack: RulePackInfo
     library: LibraryInfo

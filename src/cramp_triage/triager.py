@@ -120,9 +120,12 @@ class Triager:
             cache.put(text, firings)
         return Evaluation(intake=intake, facts=facts, firings=_fresh(firings))
 
-    def triage(self, intake: Intake | dict[str, Any]) -> TriageResult:
-        """Triage one intake."""
-        return assemble(self.pack, self.evaluate(intake))
+    def triage(self, intake: Intake | dict[str, Any], region: str | None = None) -> TriageResult:
+        """Triage one intake, worded for ``region`` (a code of the pack's regions, e.g. ``"AU"``;
+        ``None``: the pack's default). The region changes only the words (emergency number,
+        where to get help today), never the firings, so the cache serves every region."""
+        self.pack.wording(region)  # an unknown region fails here, before the engine runs
+        return assemble(self.pack, self.evaluate(intake), region)
 
     def clear_cache(self) -> None:
         if self._cache is not None:

@@ -121,6 +121,7 @@ def run_batch(
     on_progress: Callable[[int], None] | None = None,
     summary: BatchSummary | None = None,
     stop: StopRequest | None = None,
+    region: str | None = None,
 ) -> BatchSummary:
     """Triage every record of ``source`` (binary) into JSON Lines on ``out``; returns the counts.
 
@@ -128,7 +129,9 @@ def run_batch(
     consumed after each chunk is written. Raises ``BatchInputError`` for a bad CSV header, before
     anything is written. ``summary``, if given, is kept up to date as lines are written, so a
     caller still has the counts when the run is stopped; ``stop`` lets a signal handler stop it
-    between chunks (``BatchStopped``), the workers ending after the chunk they are on.
+    between chunks (``BatchStopped``), the workers ending after the chunk they are on. Every
+    result is worded for ``region`` (``None``: the pack's default); an unknown one raises
+    ``RegionError`` before anything is written.
     """
     started = time.perf_counter()
     summary = summary if summary is not None else BatchSummary()
@@ -160,17 +163,18 @@ def run_batch(
     from ..pack import RulePack, default_rules_path
 
     pack = RulePack.load(rules if rules is not None else default_rules_path())
+    pack.wording(region)  # an unknown region would fail every line: one error, now
     prove_runnable(compile_pack(pack))
     if stop is not None:
         stop.check()
         stop.deferring = True
     try:
         if workers <= 1:
-            _start_worker(pack, in_worker=False)
+            _start_worker(pack, region, in_worker=False)
             for chunk, consumed in chunks:
                 write(chunk, triage_chunk(chunk), consumed)
         else:
-            _over_workers(pack, workers, chunks, write)
+            _over_workers(pack, region, workers, chunks, write)
     finally:
         if stop is not None:
             stop.deferring = False
@@ -179,9 +183,9 @@ def run_batch(
     return summary
 
 
-def _over_workers(pack: Any, workers: int, chunks: Iterator[tuple[Chunk, int]],
+def _over_workers(pack: Any, region: str | None, workers: int, chunks: Iterator[tuple[Chunk, int]],
                   write: Callable[[Chunk, tuple[str, int, int], int], None]) -> None:
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack, region))
     finished = False
     try:
         pending: deque[tuple[Chunk, Future[tuple[str, int, int]], int]] = deque()
@@ -282,10 +286,11 @@ def _csv_cells(raw: bytes) -> list[str]:
 # -- triaging (in a worker process, or in this one) ---------------------------------------------
 
 _triager: Any = None
+_region: str | None = None
 
 
-def _start_worker(pack: Any, in_worker: bool = True) -> None:
-    global _triager
+def _start_worker(pack: Any, region: str | None = None, in_worker: bool = True) -> None:
+    global _triager, _region
     from ..triager import Triager
 
     if in_worker:  # the parent stops the workers; Ctrl-C in a terminal, or SIGTERM to the group, reach them too
@@ -293,6 +298,7 @@ def _start_worker(pack: Any, in_worker: bool = True) -> None:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _die_with_parent()
     _triager = Triager(pack)
+    _region = region
 
 
 def _die_with_parent() -> None:
@@ -319,7 +325,7 @@ def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:
             if raw is None:
                 raise IntakeError("invalid intake", [Problem("line", f"the line is over {MAX_LINE_BYTES} bytes")])
             answers = _jsonl_answers(raw) if fmt == "jsonl" else _csv_answers(header or [], raw)
-            result = _triager.triage(answers)
+            result = _triager.triage(answers, _region)
         except CrampTriageError as error:
             rejected += 1
             lines.append(_error_line(number, error))

@@ -133,10 +133,16 @@ def _show_version(value: bool) -> None:
     raise typer.Exit()
 
 
+# The shipped pack's regions (rules/regions.yaml), for help text that must not read the pack;
+# a test holds them to the pack. `cramp-triage rules regions` shows each one's services.
+SHIPPED_REGIONS = "UK, IE, EU, US, AU, NZ or CA (default UK)"
+
 app = typer.Typer(
     name="cramp-triage",
     cls=OneLineErrors,
-    help="Triage night-time leg cramps with explained, cited rules. Not a diagnosis.\n\n" + EXIT_CODES_HELP,
+    help="Triage night-time leg cramps with explained, cited rules. Not a diagnosis.\n\n"
+         f"The emergency number and where to get help today follow --region: {SHIPPED_REGIONS}.\n\n"
+         + EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -165,6 +171,18 @@ def _root(
 # `--rules PATH` on every command that reads a rule pack.
 RULES_OPTION: Any = typer.Option(
     None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.")
+
+
+def _region_code(value: Optional[str]) -> Optional[str]:
+    return value.strip().upper() if value is not None else None  # people type "au" as often as "AU"
+
+
+# `--region CODE` on every command whose words name emergency or same-day services. Whether the
+# code is one of the pack's is checked by the library, which names those the pack has.
+REGION_OPTION: Any = typer.Option(
+    None, "--region", metavar="CODE", callback=_region_code,
+    help=f"Where you are, for the emergency number and where to get help today: {SHIPPED_REGIONS}; "
+         "any case. `cramp-triage rules regions` lists each one's services.")
 
 
 def load_pack(rules: Optional[Path]) -> Any:

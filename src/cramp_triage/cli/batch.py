@@ -17,7 +17,7 @@ from typing import IO, Any, Callable, Optional
 import typer
 
 from ..untrusted import printable
-from .app import EXIT_FINDINGS, RULES_OPTION, app, fail
+from .app import EXIT_FINDINGS, REGION_OPTION, RULES_OPTION, app, fail
 
 @app.command()
 def batch(
@@ -32,6 +32,7 @@ def batch(
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
     rules: Optional[Path] = RULES_OPTION,
+    region: Optional[str] = REGION_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     keep_partial: bool = typer.Option(
         False, "--keep-partial", help="If the run fails or is stopped, keep the lines done so far in OUT.partial."),
@@ -60,7 +61,7 @@ def batch(
         try:
             with _signals_stop(stop):
                 run_batch(source, out, fmt=fmt, workers=workers or default_workers(), rules=rules,
-                          on_progress=on_progress, summary=summary, stop=stop)
+                          on_progress=on_progress, summary=summary, stop=stop, region=region)
                 if isinstance(out, AtomicOutput):
                     out.commit()
         except (KeyboardInterrupt, BatchStopped) as stopped:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import typer
 
-from .app import RULES_OPTION, app, fail
+from .app import REGION_OPTION, RULES_OPTION, app, fail
 from .intake_options import with_intake_options
 
 NO_INPUT_OPTION: Any = typer.Option(
@@ -87,6 +87,7 @@ def check(
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON (the stable shape)."),
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
+    region: Optional[str] = REGION_OPTION,
 ) -> None:
     """Triage leg cramps: answers as options, a JSON intake (--input), or a short interview.
 
@@ -103,7 +104,8 @@ def check(
         fail("no answers given: pass answers as options or --input FILE (or - for stdin), "
              "or run in a terminal to be asked")
     triager = load_triager(rules)
-    result = triager.triage(gather_answers(triager, answers, no_input))
+    triager.pack.wording(region)  # an unknown region fails before any question is asked
+    result = triager.triage(gather_answers(triager, answers, no_input), region)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 import typer
 
-from .app import RULES_OPTION, app
+from .app import REGION_OPTION, RULES_OPTION, app
 from .check import NO_INPUT_OPTION, gather_answers, load_triager
 from .intake_options import with_intake_options
 
@@ -74,6 +74,7 @@ def explain(
     json_output: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
+    region: Optional[str] = REGION_OPTION,
 ) -> None:
     """Show how the answer was reached: every rule that fired, with its sources.
 
@@ -84,7 +85,8 @@ def explain(
     from ..explain import explain as explain_intake
 
     triager = load_triager(rules)
-    data = explain_intake(gather_answers(triager, answers, no_input), triager)
+    triager.pack.wording(region)  # an unknown region fails before any question is asked
+    data = explain_intake(gather_answers(triager, answers, no_input), triager, region)
     if json_output:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:

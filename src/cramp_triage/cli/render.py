@@ -104,6 +104,7 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
         bullets(console, items)
     console.print()
     console.print(indented(console, text(result.disclaimer, "italic"), "", ""), soft_wrap=True)
-    console.print(indented(console, text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}. Run "
+    console.print(indented(console, text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}; numbers "
+                                         f"for region {result.region} (--region for another). Run "
                                          "`cramp-triage explain` with the same answers to see every rule that "
                                          "fired.", "dim"), "", ""), soft_wrap=True)

@@ -1,4 +1,4 @@
-"""``cramp-triage rules list|show|lint|graph|red-flags``: tools for rule authors."""
+"""``cramp-triage rules list|show|lint|graph|red-flags|regions``: tools for rule authors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, RULES_OPTION, fail, load_pack, rules_app
+from .app import EXIT_FINDINGS, REGION_OPTION, RULES_OPTION, fail, load_pack, rules_app
 
 
 @rules_app.command("list", epilog="Example: cramp-triage rules list --rules my-pack/")
@@ -154,6 +154,7 @@ class RedFlagFormat(str, Enum):
 def red_flags(
     format: RedFlagFormat = typer.Option(RedFlagFormat.md, "--format", "-f", help="md (a Markdown page) or json."),
     rules: Optional[Path] = RULES_OPTION,
+    region: Optional[str] = REGION_OPTION,
 ) -> None:
     """List every red flag: the warning sign, the rule and conditions that trigger it, the level,
     how soon to be seen (when) and the sources."""
@@ -161,6 +162,25 @@ def red_flags(
 
     pack = load_pack(rules)
     if format is RedFlagFormat.json:
-        print(json.dumps(red_flag_rows(pack), indent=2, ensure_ascii=False))
+        print(json.dumps(red_flag_rows(pack, region), indent=2, ensure_ascii=False))
     else:
-        print(to_markdown(pack), end="")
+        print(to_markdown(pack, region), end="")
+
+
+@rules_app.command(epilog="Example: cramp-triage rules regions --json")
+def regions(
+    json_output: bool = typer.Option(False, "--json", help="Print the regions as JSON."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """List the regions --region takes: each one's emergency number and where to get help today
+    (with --json, also the official pages they were checked against). The default is marked."""
+    pack = load_pack(rules)
+    data = {code: region.model_dump() for code, region in pack.regions.regions.items()}
+    if json_output:
+        print(json.dumps({"default": pack.default_region, "regions": data}, indent=2, ensure_ascii=False))
+        return
+    for code, region in data.items():
+        print(f"{code}: {region['name']}{' (default)' if code == pack.default_region else ''}")
+        print(f"  emergency: {region['emergency']}")
+        print(textwrap.fill(region["urgent"], 88, initial_indent="  today:     ", subsequent_indent=" " * 13))
+    print("\nThe official pages each one was checked against: cramp-triage rules regions --json")

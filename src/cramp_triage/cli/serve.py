@@ -10,7 +10,7 @@ from typing import Optional
 
 import typer
 
-from .app import RULES_OPTION, app, fail
+from .app import REGION_OPTION, RULES_OPTION, app, fail
 
 
 def _loopback(host: str) -> bool:
@@ -34,13 +34,14 @@ def serve(
                                     help="Log each request's method, path and status (never its body)."),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="Listen on a non-loopback address."),
     rules: Optional[Path] = RULES_OPTION,
+    region: Optional[str] = REGION_OPTION,
 ) -> None:
     """Serve triage over HTTP: JSON, FHIR R4 and CDS Hooks 2.0. Needs cramp-triage[server].
 
     Endpoints: POST /v1/triage, /v1/explain, /v1/next-question; GET /v1/schema/intake,
     /v1/questionnaire, /healthz; GET /cds-services and POST /cds-services/cramp-triage;
     the OpenAPI document at /openapi.json. Errors are RFC 9457 problem details. Request bodies
-    are never logged.
+    are never logged. --region is the region when a request names none (?region=AU does).
     """
     try:
         import uvicorn  # noqa: F401
@@ -50,12 +51,14 @@ def serve(
     if not _loopback(host) and not allow_remote:
         fail(f"{host} is not a loopback address; the service has no TLS or authentication of its own: "
              "put it behind a proxy that has, and pass --allow-remote")
-    from ..pack import RulePack
+    from ..pack import RulePack, default_rules_path
     from ..server.app import SETTINGS_ENV, Settings
 
-    if rules is not None:
-        RulePack.load(rules)  # a broken pack is one line here, not an error in each worker
-    settings = Settings(max_body=max_body, timeout=timeout, rules=str(rules) if rules is not None else None)
+    if rules is not None or region is not None:
+        # A broken pack, or a region it lacks, is one line here, not an error in each worker.
+        RulePack.load(rules if rules is not None else default_rules_path()).wording(region)
+    settings = Settings(max_body=max_body, timeout=timeout, rules=str(rules) if rules is not None else None,
+                        region=region)
     os.environ[SETTINGS_ENV] = settings.to_env()  # each worker process builds its app from these
     print(f"cramp-triage: serving on http://{host}:{port} ({workers} worker{'s' if workers > 1 else ''}); "
           "Ctrl-C stops", file=sys.stderr, flush=True)

@@ -1,8 +1,9 @@
 """``RulePack``: loading a pack folder, and the checks that make a pack usable.
 
-A pack is a folder: ``pack.yaml`` (name, version, sources, disclaimer, rule files), ``terms.yaml``
-(every finding, cause, level, referral and self-care step a rule may conclude, with its plain
-words) and ``vocabulary/medications.yaml``. Loading validates everything and reports every
+A pack is a folder: ``pack.yaml`` (name, version, sources, disclaimer, default region, rule
+files), ``terms.yaml`` (every finding, cause, level, referral and self-care step a rule may
+conclude, with its plain words), ``regions.yaml`` (each region's emergency number and where to
+get help today, which the words name through placeholders) and ``vocabulary/medications.yaml``. Loading validates everything and reports every
 problem with its file and rule id; a pack that loads can be compiled.
 """
 
@@ -19,7 +20,9 @@ from ..errors import Problem, RulePackError
 from ..files import read_yaml
 from ..intake import Intake, Location, LocationName, answer_type
 from ..result import Level, MedicationMatch
+from . import regions as region_words
 from .conditions import FieldTests, Pattern, Test, selector_attributes
+from .regions import Regions, Wording
 from .schema import CONCLUSION_KINDS, Manifest, Rule, Terms
 from .reading import Reader
 from .vocabulary import Vocabulary, medication_facts, medication_key
@@ -35,13 +38,15 @@ class RulePack:
     ``RulePack.load(default_rules_path())`` is the shipped pack."""
 
     def __init__(self, path: Path, manifest: Manifest, terms: Terms, vocabulary: Vocabulary,
-                 rules: list[Rule], files: dict[str, str]) -> None:
+                 rules: list[Rule], files: dict[str, str], regions: Regions) -> None:
         self.path = path
         self.manifest = manifest
-        self.terms = terms
+        self.terms = terms  # with placeholders: ``wording(region).terms`` has them filled
         self.vocabulary = vocabulary
         self.rules = rules
         self._files = files  # rule id -> file it came from
+        self.regions = regions
+        self._wordings: dict[str, Wording] = {}
 
     @property
     def name(self) -> str:
@@ -53,6 +58,23 @@ class RulePack:
 
     def file_of(self, rule_id: str) -> str:
         return self._files[rule_id]
+
+    @property
+    def default_region(self) -> str:
+        return self.manifest.default_region
+
+    def wording(self, region: str | None = None) -> Wording:
+        """The words a person reads, for ``region`` (a code of ``regions.yaml``; ``None``: the
+        pack's default). Raises ``RegionError`` naming the pack's regions for any other."""
+        code = self.manifest.default_region if region is None else region
+        found = self._wordings.get(code) if isinstance(code, str) else None
+        if found is None:
+            if not isinstance(code, str) or code not in self.regions.regions:
+                raise region_words.unknown_region(code, list(self.regions.regions))
+            # Built once per region and kept: a race builds the same words twice, harmlessly.
+            found = self._wordings[code] = region_words.wording(code, self.regions.regions[code], self.terms,
+                                                                self.manifest)
+        return found
 
     @cached_property
     def reader(self) -> Reader:
@@ -180,22 +202,6 @@ class RulePack:
         return sorted(self.upstream_fields(("finding", name) for name in self.red_flags), key=order.index)
 
     @cached_property
-    def safety_nets(self) -> dict[Level, str]:
-        """Level -> its ``if_worse``: one sentence per level in its ``safety_net``, listing the
-        signs of every red flag at that level (generated, so the two cannot drift apart), then
-        the level's own ``if_worse`` words."""
-        signs: dict[Level, list[str]] = {level: [] for level in Level}
-        for term in self.terms.findings.values():
-            if term.kind == "red_flag" and term.sign not in signs[term.level]:  # type: ignore[index]
-                signs[term.level].append(term.sign)  # type: ignore[index,arg-type]
-        nets: dict[Level, str] = {}
-        for level, term in self.terms.levels.items():
-            sentences = [f"{self.terms.levels[net].lead} {'; '.join(signs[net])}." for net in term.safety_net
-                         if signs[net]]
-            nets[level] = " ".join(sentences + ([term.if_worse] if term.if_worse else []))
-        return nets
-
-    @cached_property
     def producers(self) -> dict[FactKey, list[Rule]]:
         """Fact (kind, name) -> the active rules that conclude it."""
         producers: dict[FactKey, list[Rule]] = {}
@@ -240,6 +246,7 @@ class RulePack:
         manifest = _validate(Manifest, read_yaml(manifest_path, RulePackError), "pack.yaml")
         terms = _validate(Terms, read_yaml(root / manifest.terms, RulePackError), manifest.terms)
         vocabulary = Vocabulary.load(read_yaml(root / manifest.vocabulary, RulePackError), manifest.vocabulary)
+        regions = _validate(Regions, read_yaml(root / manifest.regions, RulePackError), manifest.regions)
 
         problems: list[Problem] = []
         rules: list[Rule] = []
@@ -263,14 +270,14 @@ class RulePack:
                     continue
                 files[rule.id] = file_name
                 rules.append(rule)
-        pack = cls(root, manifest, terms, vocabulary, rules, files)
+        pack = cls(root, manifest, terms, vocabulary, rules, files, regions)
         problems.extend(pack.check())
         if problems:
             raise RulePackError(f"invalid rule pack {root}", problems, path=str(root))
         return pack
 
     def check(self) -> list[Problem]:
-        """Cross-checks a schema cannot express: fields, terms, sources, cycles."""
+        """Cross-checks a schema cannot express: fields, terms, sources, cycles, placeholders."""
         problems: list[Problem] = []
         for rule in self.rules:
             where = f"{self.file_of(rule.id)}: {rule.id}"
@@ -280,7 +287,7 @@ class RulePack:
                 self.strata  # noqa: B018 - computing it finds cycles
             except RulePackError as error:
                 problems.extend(error.problems)
-        return problems
+        return problems + list(region_words.check(self.manifest, self.terms, self.regions))
 
     def _rule_problems(self, rule: Rule) -> Iterator[str]:
         for citation in rule.citations:

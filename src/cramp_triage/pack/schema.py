@@ -172,6 +172,9 @@ class Manifest(_Strict):
     description: str
     disclaimer: str
     sources: dict[str, SourceInfo]
+    default_region: str = Field(description="The region (of `regions`) whose services the words name "
+                                            "unless another is asked for.")
     rule_files: list[str] = Field(min_length=1)
     terms: str = "terms.yaml"
     vocabulary: str = "vocabulary/medications.yaml"
+    regions: str = "regions.yaml"

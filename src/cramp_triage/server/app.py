@@ -26,7 +26,7 @@ from starlette.responses import Response
 
 from ..about import NAME, library_version
 from ..api import default_triager
-from ..errors import CrampTriageError, IntakeError, Problem
+from ..errors import CrampTriageError, IntakeError, Problem, RegionError
 from ..explain import explain
 from ..fhir_response import read_questionnaire_response
 from ..intake import Intake, answer_shapes, parse_intake
@@ -37,7 +37,7 @@ from ..triager import Triager
 from . import cds
 from .body import read_json
 from .openapi import install_openapi
-from .problems import MEDIA_TYPE, ProblemError, body, invalid_input
+from .problems import MEDIA_TYPE, ProblemError, body, invalid_input, invalid_parameter
 
 log = logging.getLogger("cramp_triage.server")
 T = TypeVar("T")
@@ -50,6 +50,7 @@ class Settings:
     max_body: int = 64 * 1024  # bytes of one request body
     timeout: float = 10.0  # seconds one request may take
     rules: str | None = None  # a rule pack folder; None for the shipped pack
+    region: str | None = None  # the region when a request names none; None for the pack's default
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, triager: Triager | None = None)
     settings = settings if settings is not None else Settings.from_env()
     if triager is None:
         triager = Triager(settings.rules) if settings.rules is not None else default_triager()
+    triager.pack.wording(settings.region)  # an unknown default region stops the service starting
     questionnaire(triager)
     interview_for(triager)
     app = FastAPI(title="cramp-triage", version=library_version(), docs_url=None, redoc_url=None,
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None, triager: Triager | None = None)
     service = _Service(triager, settings)
     service.routes(app)
     _problem_handlers(app)
-    install_openapi(app)
+    install_openapi(app, list(triager.pack.regions.regions), settings.region or triager.pack.default_region)
     return app
 
 
@@ -100,6 +102,19 @@ class _Service:
         except IntakeError as error:
             raise invalid_input(error) from None
 
+    def region_in(self, request: Request) -> str | None:
+        """The ``region`` query parameter (once at most), or the service's default; one the pack
+        lacks is a 422 naming the parameter, before the body is read."""
+        given = request.query_params.getlist("region")
+        if len(given) > 1:
+            raise invalid_parameter(RegionError("invalid region", [Problem("region", "give it once")]))
+        region = given[0] if given else self.settings.region
+        try:
+            self.triager.pack.wording(region)
+        except RegionError as error:
+            raise invalid_parameter(error) from None
+        return region
+
     def intake_in(self, data: Any) -> Intake:
         """An intake, or a QuestionnaireResponse to our Questionnaire (told by its resourceType)."""
         if isinstance(data, Mapping) and "resourceType" in data:
@@ -117,17 +132,20 @@ class _Service:
 
         @app.post("/v1/triage", operation_id="triage", tags=["triage"])
         async def triage(request: Request) -> Response:
-            """Triage an intake (JSON answers) or a FHIR QuestionnaireResponse to the Questionnaire."""
+            """Triage an intake (JSON answers) or a FHIR QuestionnaireResponse to the Questionnaire,
+            worded for the `region` query parameter."""
+            region = self.region_in(request)
             data = await read_json(request, self.settings.max_body)
-            result = await self.run(lambda: self.triager.triage(self.intake_in(data)))
+            result = await self.run(lambda: self.triager.triage(self.intake_in(data), region))
             return Response(result.model_dump_json(), media_type="application/json")
 
         @app.post("/v1/explain", operation_id="explain", tags=["triage"])
         async def explain_route(request: Request) -> Response:
             """What `cramp-triage explain --json` prints: the result, each rule that fired with its
             sources, and the unknown answers that could have changed the outcome."""
+            region = self.region_in(request)
             data = await read_json(request, self.settings.max_body)
-            return _json(await self.run(lambda: explain(self.intake_in(data), self.triager)))
+            return _json(await self.run(lambda: explain(self.intake_in(data), self.triager, region)))
 
         @app.post("/v1/next-question", operation_id="nextQuestion", tags=["triage"])
         async def next_question_route(request: Request) -> Response:
@@ -156,8 +174,9 @@ class _Service:
         @app.post(f"/cds-services/{cds.SERVICE_ID}", operation_id="cdsService", tags=["cds-hooks"])
         async def cds_service(request: Request) -> Response:
             """CDS Hooks 2.0 service for patient-view: cards from the patient's QuestionnaireResponse."""
+            region = self.region_in(request)
             data = await read_json(request, self.settings.max_body)
-            return _json({"cards": await self.run(lambda: self.cards_for(data))})
+            return _json({"cards": await self.run(lambda: self.cards_for(data, region))})
 
     def next_for(self, data: Any) -> Any:
         if isinstance(data, Mapping) and "resourceType" in data:
@@ -179,7 +198,7 @@ class _Service:
                                                       p.message) for p in error.problems]) from None
         return next_question(intake, self.triager, asked=asked)
 
-    def cards_for(self, data: Any) -> list[dict[str, Any]]:
+    def cards_for(self, data: Any, region: str | None = None) -> list[dict[str, Any]]:
         try:
             response = cds.response_in(data)
         except cds.NoData as missing:
@@ -187,7 +206,7 @@ class _Service:
         if response is None:
             return []  # the client says the patient has none: no decision support to give
         intake = Intake.from_questionnaire_response(response)
-        result = self.triager.triage(intake)
+        result = self.triager.triage(intake, region)
         unanswered = []
         if result.level < Level.emergency:
             guide = interview_for(self.triager)

@@ -104,8 +104,23 @@ ROUTES: dict[tuple[str, str], dict[str, Any]] = {
 }
 
 
-def install_openapi(app: FastAPI) -> None:
-    """Replace the app's OpenAPI builder with one that adds the bodies and schemas above."""
+def region_parameter(regions: list[str], default: str) -> dict[str, Any]:
+    """The ``region`` query parameter: the pack's regions, as data."""
+    return {"name": "region", "in": "query", "required": False,
+            "schema": {"type": "string", "enum": regions, "default": default},
+            "description": "Where the person is: the emergency number and the place to get help today that the "
+                           "words name (do_now, if_worse, see, disclaimer) follow it; the level and everything "
+                           "the rules decide do not. Absent: the service's default (`serve --region`, else the "
+                           "rule pack's). Another value is a 422 naming the parameter."}
+
+
+# The routes whose answers a person reads, worded for the region.
+WORDED = [("post", "/v1/triage"), ("post", "/v1/explain"), ("post", "/cds-services/cramp-triage")]
+
+
+def install_openapi(app: FastAPI, regions: list[str], default_region: str) -> None:
+    """Replace the app's OpenAPI builder with one that adds the bodies and schemas above, and the
+    ``region`` parameter (``regions``, ``default_region``) where the words follow it."""
 
     def build() -> dict[str, Any]:
         if app.openapi_schema is not None:
@@ -124,6 +139,8 @@ def install_openapi(app: FastAPI) -> None:
             target = document["paths"][path][method]
             target.update({key: value for key, value in operation.items() if key != "responses"})
             target["responses"] = operation["responses"]
+            if (method, path) in WORDED:
+                target["parameters"] = [region_parameter(regions, default_region)]
         app.openapi_schema = document
         return document
 

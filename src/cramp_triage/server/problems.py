@@ -1,6 +1,6 @@
 """Errors as RFC 9457 problem details (``application/problem+json``): a type, a title, the
 status, a detail in words, and for bad input ``errors``, one per field or place, each with a
-JSON pointer into the request body. Never a stack trace, never the values sent (health data)."""
+JSON pointer into the request body (or, for the ``region`` query parameter, its name). Never a stack trace, never the values sent (health data)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ TYPE_BASE = "urn:cramp-triage:problem:"
 class FieldError(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    field: str = Field(description="Where: an intake field ('locations.0') or a place in a FHIR resource.")
-    pointer: str = Field(description="The same place as a JSON pointer into the request body ('#/locations/0').")
+    field: str = Field(description="Where: an intake field ('locations.0'), a place in a FHIR resource, or a "
+                                   "query parameter ('region').")
+    pointer: str | None = Field(default=None, description="For a fault in the body: the same place as a JSON "
+                                                          "pointer into it ('#/locations/0').")
+    parameter: str | None = Field(default=None, description="For a fault in the URL: the query parameter ('region').")
     detail: str = Field(description="What is wrong and what is allowed.")
 
 
@@ -57,6 +60,12 @@ def invalid_input(error: CrampTriageError, prefix: str = "") -> ProblemError:
     """422 for input that is JSON but not a valid intake or resource, naming each field."""
     errors = [FieldError(field=problem.loc, pointer=pointer(f"{prefix}{problem.loc}" if prefix else problem.loc),
                          detail=problem.message) for problem in error.problems]
+    return ProblemError(422, "invalid-input", "The request does not hold valid answers", str(error), errors)
+
+
+def invalid_parameter(error: CrampTriageError) -> ProblemError:
+    """422 for a query parameter the library refused (``region``), naming it."""
+    errors = [FieldError(field=problem.loc, parameter=problem.loc, detail=problem.message) for problem in error.problems]
     return ProblemError(422, "invalid-input", "The request does not hold valid answers", str(error), errors)
 
 

@@ -69,7 +69,7 @@ DIRECTIONS: dict[str, Direction] = {
     "toxin_or_wound_exposure": "yes",
 }
 
-__all__ = ["DIRECTIONS", "benign", "check_answers", "check_monotone", "check_referrals", "check_result",
+__all__ = ["DIRECTIONS", "benign", "check_answers", "check_monotone", "check_referrals", "check_region", "check_result",
            "check_same", "check_serious", "check_unknown", "escalations", "mentions_quinine"]
 
 
@@ -81,8 +81,7 @@ def check_result(result: TriageResult, pack: RulePack, answers: dict[str, Any] |
         problems.append("the result has no level")
     if not result.causes:
         problems.append("the result names no cause")
-    if not result.disclaimer.strip() or result.disclaimer != pack.manifest.disclaimer:
-        problems.append("the result lacks the pack's disclaimer")
+    problems.extend(check_region(result, pack))
     if not result.trace:
         problems.append("the result has an empty trace")
     for step in result.trace:
@@ -125,13 +124,31 @@ def check_referrals(result: TriageResult) -> list[str]:
     return []
 
 
+def check_region(result: TriageResult, pack: RulePack) -> list[str]:
+    """The words follow the result's region: the pack's disclaimer for it, which names its
+    emergency number, and at emergency or urgent level, ``do_now`` names where to go."""
+    region = pack.regions.regions.get(result.region)
+    if region is None:
+        return [f"the result's region {result.region!r} is not one of the pack's"]
+    problems = []
+    if not result.disclaimer.strip() or result.disclaimer != pack.wording(result.region).disclaimer:
+        problems.append(f"the result lacks the pack's disclaimer for {result.region}")
+    if region.emergency not in result.disclaimer:
+        problems.append(f"the disclaimer does not name the emergency number of {result.region}")
+    service = {Level.emergency: region.emergency, Level.urgent: region.urgent}.get(result.level)
+    if service is not None and service not in " ".join(result.do_now.split()):
+        problems.append(f"do_now at {result.level.value} does not name {service!r} ({result.region})")
+    return problems
+
+
 def check_safety_net(result: TriageResult, pack: RulePack) -> list[str]:
     """At self-care and see-a-doctor, "if it gets worse" names the sign of every urgent and
     emergency red flag the pack knows."""
     if result.level.rank > Level.see_professional.rank:
         return []
     said = " ".join(result.if_worse.split())
-    missing = sorted(name for name, term in pack.terms.findings.items()
+    findings = pack.wording(result.region).terms.findings if result.region in pack.regions.regions else {}
+    missing = sorted(name for name, term in findings.items()
                      if term.kind == "red_flag" and term.level.rank >= Level.urgent.rank  # type: ignore[union-attr]
                      and " ".join((term.sign or "").split()) not in said)
     return [f"if_worse does not name the sign of {', '.join(missing)}"] if missing else []

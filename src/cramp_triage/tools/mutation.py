@@ -101,7 +101,7 @@ def mutants(pack: RulePack, kinds: Iterable[Kind] = ("delete", "threshold", "fli
 
 def _with_rules(pack: RulePack, rules: list[Rule]) -> RulePack:
     files = {rule.id: pack.file_of(rule.id) for rule in rules}
-    return RulePack(pack.path, pack.manifest, pack.terms, pack.vocabulary, rules, files)
+    return RulePack(pack.path, pack.manifest, pack.terms, pack.vocabulary, rules, files, pack.regions)
 
 
 def _test_mutations(rule: Rule) -> Iterator[tuple[Kind, str, Rule]]:

@@ -10,11 +10,13 @@ from ..pack import Rule, RulePack
 from ..pack.conditions import Pattern, Test, selector_attributes
 
 
-def red_flag_rows(pack: RulePack) -> list[dict[str, Any]]:
-    """One row per rule that concludes a red flag, most urgent first (pack order within a level)."""
+def red_flag_rows(pack: RulePack, region: str | None = None) -> list[dict[str, Any]]:
+    """One row per rule that concludes a red flag, most urgent first (pack order within a level),
+    worded for ``region`` (``None``: the pack's default)."""
+    findings = pack.wording(region).terms.findings
     rows = []
     for name in pack.red_flags:
-        term = pack.terms.findings[name]
+        term = findings[name]
         for rule in pack.producers.get(("finding", name), []):
             rows.append({
                 "finding": name, "sign": " ".join(term.label.split()), "rule": rule.id,
@@ -58,7 +60,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def to_markdown(pack: RulePack) -> str:
+def to_markdown(pack: RulePack, region: str | None = None) -> str:
     """The table as a Markdown page."""
     lines = [
         "# Red flags",
@@ -75,7 +77,7 @@ def to_markdown(pack: RulePack) -> str:
         "| warning sign | rule: triggered by | level | when | sources |",
         "|---|---|---|---|---|",
     ]
-    rows = red_flag_rows(pack)
+    rows = red_flag_rows(pack, region)
     for row in rows:
         cells = [row["sign"], f"`{row['rule']}`: {row['trigger']}", row["level"], row["when"], ", ".join(row["sources"])]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
