@@ -118,11 +118,11 @@ def test_bad_intake_value(tmp_path, pack):
     # pack 2.0: leg_swelling is one of three answers (true and false are still read)
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
     path = write(tmp_path, "value", GOOD.replace("leg_swelling: true", "leg_swelling: true, pregnant: perhaps"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.pregnant (line 3): expected true or false "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
 
 
 def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack):
@@ -132,13 +132,13 @@ def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack
                                                 "given: {medications: [is it Lipitor?], leg_swelling: perhaps}"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
 
 
 def test_unknown_field_in_expect(tmp_path, pack):
     path = write(tmp_path, "expect", GOOD.replace("level: urgent", "levl: urgent"))
     assert load_error(path, pack) == (
-        f"invalid scenario file {path}: expect.levl (line 5): unknown field; allowed: level, min_level, "
+        f"invalid scenario file {path}: expect.levl (line 5): unknown field; did you mean 'level'? allowed: level, min_level, "
         "max_level, causes_include, causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired, "
         "unanswered_include, text_include, text_exclude")
 
@@ -147,7 +147,7 @@ def test_bad_level_name(tmp_path, pack):
     path = write(tmp_path, "level", GOOD.replace("level: urgent", "level: urgentt"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency")
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency")
 
 
 def test_unknown_rule_id_in_rules_fired_include_suggests_the_closest(tmp_path, pack):
@@ -169,14 +169,86 @@ def test_unknown_cause_red_flag_and_referral(tmp_path, pack):
         "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]\n"
         "      unanswered_include: [poor_diet]")))
     message = load_error(path, pack)
-    assert "expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
-           "allowed: possible_pe, breathless_or_chest_pain, possible_cauda_equina, possible_dvt," in message
+    assert "expect.serious_include[1] (line 6): unknown warning sign or reason to see a doctor 'rf_pregnancy' in " \
+           "rule pack cramp-triage-core; did you mean 'swelling_in_pregnancy'? allowed: possible_pe, breathless_or_chest_pain, possible_cauda_equina, possible_dvt," in message
     assert "expect.causes_exclude[1] (line 7): unknown cause 'stress' in rule pack cramp-triage-core; " \
            "allowed: idiopathic, dehydration_electrolytes," in message
     assert "expect.see_include[1] (line 8): unknown referral 'physio' in rule pack cramp-triage-core; " \
            "allowed: emergency_services," in message
     assert "expect.unanswered_include[1] (line 9): unknown warning-sign question 'poor_diet' in rule pack " \
            "cramp-triage-core; allowed: duration_minutes, eases_with_movement," in message
+
+
+def test_every_problem_of_a_file_is_reported_at_once_in_line_order(tmp_path, pack):
+    # A misspelt level used to stop the check before names and answers were looked at.
+    path = write(tmp_path, "typos", """
+        id: typos
+        title: Four typos
+        given: {duration_minutes: 1:30, pregnant: "no", leg_swelling: one}
+        expect:
+          level: self_cre
+          causes_include: [idiopatic]
+          serious_include: [posible_dvt]
+          see_include: [gp_rutine]
+          rules_fired_include: [SC-REASURE]
+        teaching_note: Each line has a typo.
+        notes: not a field
+    """)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path, pack)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "given.duration_minutes (line 3): '1:30' is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write "
+        "the number",
+        "given.pregnant (line 3): expected true or false (leave the field out, or write null, when not known); "
+        "got 'no' (read as text)",
+        "given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' (leave the field out, or write null, "
+        "when not known); got 'one' (read as text)",
+        "expect.level (line 5): unknown level 'self_cre'; did you mean 'self_care'? allowed: self_care, "
+        "see_professional, urgent, emergency",
+        "expect.causes_include[1] (line 6): unknown cause 'idiopatic' in rule pack cramp-triage-core; did you mean "
+        "'idiopathic'? allowed: " + ", ".join(pack.terms.causes),
+        "expect.serious_include[1] (line 7): unknown warning sign or reason to see a doctor 'posible_dvt' in rule "
+        "pack cramp-triage-core; did you mean 'possible_dvt'? allowed: " + ", ".join(pack.red_flags),
+        "expect.see_include[1] (line 8): unknown referral 'gp_rutine' in rule pack cramp-triage-core; did you mean "
+        "'gp_routine'? allowed: " + ", ".join(pack.terms.see),
+        "expect.rules_fired_include[1] (line 9): unknown rule id 'SC-REASURE' in rule pack cramp-triage-core; "
+        "did you mean 'SC-REASSURE'?",
+        "notes (line 11): unknown field; allowed: id, title, tags, given, expect, teaching_note, cases",
+    ]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    # YAML 1.1 would read 1:30 as 90 minutes: refused, never read as a number
+    ("1:30", "'1:30' is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write the number"),
+    ("'1:30'", "Input should be a number; got '1:30' (read as text)"),
+    ("012", "'012' has a leading zero (an octal number in YAML 1.1): write it without the zero, or quote it"),
+    ("true", "Input should be a number, not true or false"),
+    ("-2", "Input should be greater than or equal to 0; got -2 (read as a number)"),
+])
+def test_a_bad_duration_names_the_value_read(tmp_path, pack, written, message):
+    path = write(tmp_path, "duration", GOOD.replace("leg_swelling: true", f"duration_minutes: {written}"))
+    assert load_error(path, pack) == f"invalid scenario file {path}: given.duration_minutes (line 3): {message}"
+
+
+def test_a_case_keeps_the_lines_its_answers_and_expectations_were_read_from(tmp_path, pack):
+    path = write(tmp_path, "lines", """
+        id: lines
+        title: t
+        given:
+          duration_minutes: 1.5
+          locations: [calf]
+        teaching_note: n
+        cases:
+          - name: a
+            given: {pregnant: true}
+            expect:
+              level: urgent
+              causes_include: [pregnancy]
+    """)
+    [case] = load_scenario_file(path, pack)
+    assert case.given == {"duration_minutes": 1.5, "locations": ["calf"], "pregnant": True}
+    assert case.given_lines == {"duration_minutes": 4, "locations": 5, "pregnant": 9}
+    assert case.expect_lines == {"level": 11, "causes_include": 12}
 
 
 def test_missing_required_fields(tmp_path, pack):
@@ -189,7 +261,7 @@ def test_bad_id(tmp_path, pack):
     path = write(tmp_path, "id", GOOD.replace("id: swollen-calf", "id: Swollen Calf"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: id (line 1): use lower-case letters and digits in words joined by "
-        "hyphens, e.g. typical-night-cramp")
+        "hyphens, e.g. typical-night-cramp; got 'Swollen Calf' (read as text)")
 
 
 @pytest.mark.parametrize(("expect", "message"), [
@@ -232,7 +304,7 @@ def test_errors_inside_a_case_name_the_case_and_line(tmp_path, pack):
     """)
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: cases[2].given.cramps_per_week (line 8): "
-        "Input should be a whole number (an integer)")
+        "Input should be a whole number (an integer); got 'many' (read as text)")
 
 
 def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
@@ -248,7 +320,7 @@ def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (
         f"cramp-triage: error: invalid scenario file {path}: expect.rules_fired_include[1] (line 7): "
-        "rule RF-CLAUDICATION is draft in rule pack cramp-triage-core, so it can never fire\n")
+        "rule RF-CLAUDICATION (Calf pain on walking that eases with rest) is draft in rule pack cramp-triage-core, so it can never fire\n")
     # The same file is fine on the shipped pack, where the rule is active.
     assert runner.invoke(app, ["scenarios", "run", str(path)]).exit_code == 1  # loads; the case fails
 
@@ -281,7 +353,7 @@ def test_a_bad_file_is_one_line_on_stderr_and_exit_2(tmp_path):
     assert result.stdout == ""
     assert result.stderr == (
         f"cramp-triage: error: invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency\n")
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency\n")
 
 
 # --- the checks themselves ------------------------------------------------------------------------
@@ -503,7 +575,7 @@ def test_pytest_plugin_reports_a_bad_file_as_one_line(pytester):
     assert result.ret == pytest.ExitCode.INTERRUPTED  # a collection error stops the run
     result.stdout.fnmatch_lines([
         f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency"])
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency"])
     assert "Traceback" not in result.stdout.str()
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -114,3 +114,5 @@ class Case:
     intake: Intake
     expect: Expect
     teaching_note: str
+    given_lines: dict[str, int] = field(default_factory=dict)  # answer -> the line it was read from
+    expect_lines: dict[str, int] = field(default_factory=dict)  # expectation key -> its line
