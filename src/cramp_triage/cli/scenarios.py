@@ -74,9 +74,9 @@ def run(
                     _echo(_indent(outcome.case.teaching_note))
             else:
                 report_lines = failure_report(outcome).splitlines()
-                _echo(f"FAIL  {report_lines[0]}")
+                _echo(f"FAIL  {printable(report_lines[0])}")
                 for line in report_lines[1:]:
-                    _echo("    " + line.strip())
+                    _echo("  " + printable(line))
                 if not quiet:
                     _echo(_indent(outcome.case.teaching_note))
         _echo(f"{passed} passed, {failed} failed")
@@ -128,10 +128,14 @@ def what_if_command(
                                      "Repeatable.", show_default=False, metavar="FIELD=VALUE"),
     case_name: Optional[str] = typer.Option(None, "--case", help="Which case, when the file has several.",
                                             metavar="NAME"),
+    save_case: Optional[str] = typer.Option(
+        None, "--save-case", metavar="NAME", help="Also add the changed case to FILE as a new case named NAME, "
+        "expecting what it gives (a one-case file gets `cases:`, its case named as-written); comments are kept."),
     json_output: bool = typer.Option(False, "--json", help="Print before and after as JSON, for tools."),
     rules: Optional[Path] = RULES_OPTION,
 ) -> None:
-    """Run a vignette as written and with answers changed, side by side.
+    """Run a vignette as written and with answers changed, side by side, and whether each
+    expectation still holds.
 
     Example: cramp-triage scenarios what-if examples/scenarios/pregnant-with-swollen-calf.scenario.yaml
     --change pregnant=false
@@ -141,14 +145,26 @@ def what_if_command(
     triager, cases = _load([file], rules)
     case = _pick(cases, case_name)
     outcome = what_if(triager, case, [parse_change(text) for text in change])
+    saved = None
+    if save_case is not None:
+        from ..scenarios.save import save_case as save
+
+        saved = save(outcome, save_case, triager)
     if json_output:
         changes = {name: {"before": before, "after": after} for name, (before, after) in outcome.changes.items()}
+        expectations = [{"expectation": held.expectation, "expected": held.expected, "line": held.line,
+                         "as_written": held.as_written is None, "what_if": held.what_if is None}
+                        for held in outcome.expectations]
         _echo(json.dumps({"case": case.id, "changes": changes,
                           "before": outcome.before.model_dump(mode="json"),
                           "after": outcome.after.model_dump(mode="json"),
-                          "rules_stopped": outcome.rules_stopped, "rules_started": outcome.rules_started}, indent=2))
-        return
-    _print_what_if(outcome)
+                          "rules_stopped": outcome.rules_stopped, "rules_started": outcome.rules_started,
+                          "expectations": expectations, "saved_case": saved.id if saved else None}, indent=2))
+    else:
+        _print_what_if(outcome)
+    if saved is not None:
+        sys.stderr.write(f"saved case {printable(saved.name)} in {printable(str(file))}; "
+                         f"run it with: cramp-triage scenarios run {printable(str(file))}\n")
 
 
 def _pick(cases: list[Any], name: Optional[str]) -> Any:
@@ -173,40 +189,69 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _print_what_if(outcome: Any) -> None:
+def _outcome_rows(result: Any) -> list[tuple[str, str]]:
+    """A result as the rows a learner compares: the level, what was found (in words a learner
+    uses: warning signs, reasons to see a doctor), causes, whom to see, self-care."""
+    from ..scenarios.words import finding_kind
+
+    def found(kind: str) -> str:
+        return _shown([f.id for f in result.serious if finding_kind(f.level) == kind])
+
+    return [("level", result.level.value), ("warning signs", found("warning sign")),
+            ("reasons to see a doctor", found("reason to see a doctor")),
+            ("causes", _shown(list(dict.fromkeys(c.category for c in result.causes)))),
+            ("whom to see", _shown([r.id for r in result.see])),
+            ("self-care", _shown([s.id for s in result.self_care]))]
+
+
+def _console() -> Any:
     from rich.console import Console
-    from rich.markup import escape as markup
-    from rich.table import Table
 
     from .streams import for_rich
 
-    def escape(text: str) -> str:
-        return markup(printable(text))
+    return Console(file=for_rich(sys.stdout), highlight=False, soft_wrap=False)
 
-    console = Console(file=for_rich(sys.stdout), highlight=False, soft_wrap=False)
-    console.print(f"[bold]{escape(outcome.case.id)}[/]: {escape(outcome.case.title)}")
-    for name, (before, after) in outcome.changes.items():
-        console.print(f"  changed {name}: {escape(_shown(before))} -> {escape(_shown(after))}")
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(printable(text))
+
+
+def side_by_side(console: Any, left: str, right: str, rows: list[tuple[str, str, str]]) -> None:
+    """Rows of (label, left, right) in a table; a changed row's label is marked with *."""
+    from rich.table import Table
+
     table = Table(show_header=True, header_style="bold", show_lines=True, caption="* changed")
-    table.add_column("")
-    table.add_column("as written")
-    table.add_column("what if")
-    before, after = outcome.before, outcome.after
-    rows = [
-        ("level", before.level.value, after.level.value),
-        ("serious", _shown([f.id for f in before.serious]), _shown([f.id for f in after.serious])),
-        ("causes", _shown([c.category for c in before.causes]), _shown([c.category for c in after.causes])),
-        ("see", _shown([r.id for r in before.see]), _shown([r.id for r in after.see])),
-        ("self-care", _shown([s.id for s in before.self_care]), _shown([s.id for s in after.self_care])),
-    ]
-    for label, left, right in rows:
-        mark = "" if left == right else " *"
-        table.add_row(label + mark, escape(left), escape(right))
+    table.add_column("", no_wrap=True)
+    table.add_column(_escape(left))
+    table.add_column(_escape(right))
+    for label, before, after in rows:
+        table.add_row(label + ("" if before == after else " *"), _escape(before), _escape(after))
     console.print(table)
+
+
+def _print_what_if(outcome: Any) -> None:
+    console = _console()
+    console.print(f"[bold]{_escape(outcome.case.id)}[/]: {_escape(outcome.case.title)}")
+    for name, (before, after) in outcome.changes.items():
+        console.print(f"  changed {name}: {_escape(_shown(before))} -> {_escape(_shown(after))}")
+    rows = [(label, left, right) for (label, left), (_, right)
+            in zip(_outcome_rows(outcome.before), _outcome_rows(outcome.after))]
+    side_by_side(console, "as written", "what if", rows)
     # soft_wrap: one line each, so the lists can be read (and grepped) whole.
-    console.print(f"Rules that stopped firing: {escape(', '.join(outcome.rules_stopped) or 'none')}", soft_wrap=True)
-    console.print(f"Rules that started firing: {escape(', '.join(outcome.rules_started) or 'none')}", soft_wrap=True)
-    console.print(f"[dim]note: {escape(' '.join(outcome.case.teaching_note.split()))}[/]")
+    console.print(f"Rules that stopped firing: {_escape(', '.join(outcome.rules_stopped) or 'none')}", soft_wrap=True)
+    console.print(f"Rules that started firing: {_escape(', '.join(outcome.rules_started) or 'none')}", soft_wrap=True)
+    console.print("Expectations, as written -> what if:")
+    for held in outcome.expectations:
+        line = f" (line {held.line})" if held.line is not None else ""
+        console.print(f"  {held.expectation}: {_escape(held.expected)}{line}: {_held(held.as_written)} -> "
+                      f"{_held(held.what_if)}", soft_wrap=True)
+    console.print(f"[dim]note: {_escape(' '.join(outcome.case.teaching_note.split()))}[/]")
+
+
+def _held(mismatch: Any) -> str:
+    return "holds" if mismatch is None else f"fails (got {_escape(mismatch.actual)})"
 
 
 @scenarios_app.command("new")

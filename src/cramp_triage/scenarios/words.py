@@ -8,6 +8,8 @@ reads uses these words.
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +20,7 @@ from ..result import Level
 WARNING_SIGN = "warning sign"
 REASON_TO_SEE_A_DOCTOR = "reason to see a doctor"
 FINDING = "warning sign or reason to see a doctor"
+FINDINGS = "warning signs or reasons to see a doctor"
 
 
 def did_you_mean(name: str, names: Iterable[str]) -> str:
@@ -77,6 +80,29 @@ def answer(value: Any) -> str:
     if isinstance(value, str):
         return value.replace("_", " ")
     return str(value)
+
+
+# Text that YAML 1.2 reads back as the same text without quotes (and that YAML 1.1 reads alike).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*( [A-Za-z0-9_.-]+)*\Z")
+_WORDS_YAML_READS_OTHERWISE = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+def as_yaml(value: Any) -> str:
+    """A value in YAML flow style, as a scenario file writes it (``12``, ``true``, ``[calf, foot]``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(as_yaml(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{as_yaml(key)}: {as_yaml(item)}" for key, item in value.items()) + "}"
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _WORDS_YAML_READS_OTHERWISE:
+        return text
+    return json.dumps(text)  # a JSON string (ASCII, escaped) is a YAML double-quoted one
 
 
 def _one_line(text: str) -> str:
