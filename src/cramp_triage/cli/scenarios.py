@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
@@ -252,6 +253,46 @@ def _print_what_if(outcome: Any) -> None:
 
 def _held(mismatch: Any) -> str:
     return "holds" if mismatch is None else f"fails (got {_escape(mismatch.actual)})"
+
+
+class SheetFormat(str, Enum):
+    html = "html"
+    md = "md"
+
+
+@scenarios_app.command("report")
+def report_command(
+    paths: list[Path] = PATHS_ARGUMENT,
+    format: SheetFormat = typer.Option(SheetFormat.html, "--format", "-f",
+                                       help="html (one self-contained page to print) or md (Markdown)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the sheets to FILE (default: print them)."),
+    rules: Optional[Path] = RULES_OPTION,
+) -> None:
+    """Case sheets a learner can print or hand in: per case the answers, the expected and actual
+    outcome, the rules that fired with their sources, the teaching note, and the unknown answers
+    that could change it.
+
+    A failing case is shown as failing on its sheet; the command exits 0 once the sheets are made.
+    Example: cramp-triage scenarios report examples/scenarios --format html -o sheets.html
+    """
+    from ..explain import explain
+    from ..scenarios.sheet import report
+    from ..scenarios.sheet_html import to_html
+    from ..scenarios.sheet_md import to_markdown
+
+    triager, cases = _load(paths, rules)
+    sheets = report(_run_all(triager, cases), lambda case: explain(case.intake, triager), triager)
+    text = to_html(sheets) if format is SheetFormat.html else to_markdown(sheets)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    sys.stderr.write(f"wrote {len(sheets.sheets)} case sheets to {printable(str(output))} "
+                     f"({sheets.passed} passed, {len(sheets.sheets) - sheets.passed} failed)\n")
 
 
 @scenarios_app.command("new")

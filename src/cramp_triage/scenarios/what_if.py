@@ -57,7 +57,7 @@ class WhatIf:
         after = {m.expectation: m for m in check(self.case.expect, self.after)}
         return [Held(key, expected_text(self.case.expect, key), self.case.expect_lines.get(key),
                      before.get(key), after.get(key))
-                for key in type(self.case.expect).model_fields if key in self.case.expect.model_fields_set]
+                for key in expectation_keys(self.case)]
 
     @property
     def rules_stopped(self) -> list[str]:
@@ -87,6 +87,12 @@ def what_if(triager: Any, case: Case, changes: Iterable[tuple[str, Any]]) -> Wha
             given[name] = value
         changed[name] = (before, value)
     return WhatIf(case, changed, triager.triage(case.intake), triager.triage(given), given)
+
+
+def expectation_keys(case: Case) -> list[str]:
+    """The expectations a case lists, in the order the file writes them."""
+    keys = [key for key in type(case.expect).model_fields if key in case.expect.model_fields_set]
+    return sorted(keys, key=lambda key: case.expect_lines.get(key, 0))
 
 
 def expected_text(expect: Expect, key: str) -> str:
