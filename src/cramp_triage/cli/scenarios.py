@@ -255,6 +255,65 @@ def _held(mismatch: Any) -> str:
     return "holds" if mismatch is None else f"fails (got {_escape(mismatch.actual)})"
 
 
+@scenarios_app.command("compare")
+def compare_command(
+    paths: list[Path] = PATHS_ARGUMENT,
+    rules: list[Path] = typer.Option(..., "--rules", metavar="PATH", show_default=False,
+                                     help="A rule pack folder; give it twice: the old pack, then the new one."),
+    json_output: bool = typer.Option(False, "--json", help="Print every case under both packs as JSON, for tools."),
+) -> None:
+    """Which cases change level, causes or referrals between two rule packs, side by side.
+
+    The scenario files are checked against the old pack. Exits 0 when no case changes, 1 when
+    some case does (as diff does), 2 on a bad file or pack.
+    Example: cramp-triage scenarios compare --rules old-pack --rules new-pack examples/scenarios
+    """
+    from ..scenarios import load_cases
+    from ..scenarios.compare import compare
+
+    if len(rules) != 2:
+        fail(f"give --rules twice, the old pack then the new one (got {len(rules)})")
+    old, new = (load_triager(path) for path in rules)
+    cases = load_cases(paths, old.pack)
+    changes = compare(cases, old, new)
+    changed = [change for change in changes if change.changed]
+    packs = {side: {"name": triager.pack.name, "version": triager.pack.version, "path": str(path)}
+             for side, triager, path in (("old", old, rules[0]), ("new", new, rules[1]))}
+    if json_output:
+        _echo(json.dumps({**packs, "cases": len(changes), "changed": len(changed),
+                          "by_case": [{"id": c.case.id, "file": str(c.case.path), "title": c.case.title,
+                                       "changed": c.changed, "old": c.old.json(), "new": c.new.json()}
+                                      for c in changes]}, indent=2))
+    else:
+        _print_compare(packs, changes, changed)
+    if changed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _print_compare(packs: dict[str, dict[str, str]], changes: list[Any], changed: list[Any]) -> None:
+    console = _console()
+    for side, pack in packs.items():
+        console.print(f"{side}: rule pack {_escape(pack['name'])} {_escape(pack['version'])} ({_escape(pack['path'])})",
+                      soft_wrap=True)
+    counts = ", ".join(f"{aspect} {sum(aspect in c.changed for c in changed)}" for aspect in ("level", "causes", "referrals"))
+    console.print(f"{len(changes)} cases: {len(changed)} changed ({counts}), {len(changes) - len(changed)} unchanged.")
+    for change in changed:
+        console.print()
+        console.print(f"[bold]{_escape(change.case.id)}[/]: {_escape(change.case.title)} "
+                      f"({', '.join(change.changed)} changed)", soft_wrap=True)
+        old, new = change.old, change.new
+        side_by_side(console, "old pack", "new pack", [
+            ("level", old.level.value, new.level.value),
+            ("causes", _shown(old.causes), _shown(new.causes)),
+            ("referrals", _shown(old.referrals), _shown(new.referrals)),
+            ("expectations", _passes(old.passed), _passes(new.passed)),
+        ])
+
+
+def _passes(passed: bool) -> str:
+    return "hold" if passed else "do not hold"
+
+
 class SheetFormat(str, Enum):
     html = "html"
     md = "md"
