@@ -114,7 +114,7 @@ def test_every_yaml_1_1_trap_of_a_file_is_reported_or_kept_as_text():
     document = parse_yaml_document(text, "t", keep_traps=True)
     assert document.data == {"a": "1:30", "b": ["ok", "012"], "yes": 1}
     assert {loc: line for loc, (line, _) in document.traps.items()} == {("a",): 1, ("b", 1): 2, ("yes",): 3}
-    assert "(1:30 is 90)" in document.traps[("a",)][1]
+    assert "(1:30 would be read as 90)" in document.traps[("a",)][1]
 
 
 def test_line_numbers_come_from_the_one_parse():

@@ -198,8 +198,8 @@ def test_every_problem_of_a_file_is_reported_at_once_in_line_order(tmp_path, pac
     with pytest.raises(ScenarioError) as caught:
         load_scenario_file(path, pack)
     assert [str(problem) for problem in caught.value.problems] == [
-        "given.duration_minutes (line 3): '1:30' is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write "
-        "the number",
+        "given.duration_minutes (line 3): '1:30' is a base-60 number in YAML 1.1 (1:30 would be read as 90): write "
+        "the number you mean (1.5 for one and a half), or quote it if it is text",
         "given.pregnant (line 3): expected true or false (leave the field out, or write null, when not known); "
         "got 'no' (read as text)",
         "given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' (leave the field out, or write null, "
@@ -220,7 +220,8 @@ def test_every_problem_of_a_file_is_reported_at_once_in_line_order(tmp_path, pac
 
 @pytest.mark.parametrize(("written", "message"), [
     # YAML 1.1 would read 1:30 as 90 minutes: refused, never read as a number
-    ("1:30", "'1:30' is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write the number"),
+    ("1:30", "'1:30' is a base-60 number in YAML 1.1 (1:30 would be read as 90): write the number you mean "
+             "(1.5 for one and a half), or quote it if it is text"),
     ("'1:30'", "Input should be a number; got '1:30' (read as text)"),
     ("012", "'012' has a leading zero (an octal number in YAML 1.1): write it without the zero, or quote it"),
     ("true", "Input should be a number, not true or false"),

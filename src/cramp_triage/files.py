@@ -116,7 +116,8 @@ _TRAPS = (
     (re.compile(r"(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)\Z"),
      "is yes/no in YAML 1.1 but text in YAML 1.2: write true or false, or quote it if you mean the word"),
     (re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z"),
-     "is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write the number"),
+     "is a base-60 number in YAML 1.1 (1:30 would be read as 90): write the number you mean (1.5 for one and "
+     "a half), or quote it if it is text"),
     (re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)\Z"),
      "is a number in YAML 1.1 but text in YAML 1.2: write plain digits, or quote it"),
 )

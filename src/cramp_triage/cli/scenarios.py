@@ -296,7 +296,8 @@ def _print_compare(packs: dict[str, dict[str, str]], changes: list[Any], changed
         console.print(f"{side}: rule pack {_escape(pack['name'])} {_escape(pack['version'])} ({_escape(pack['path'])})",
                       soft_wrap=True)
     counts = ", ".join(f"{aspect} {sum(aspect in c.changed for c in changed)}" for aspect in ("level", "causes", "referrals"))
-    console.print(f"{len(changes)} cases: {len(changed)} changed ({counts}), {len(changes) - len(changed)} unchanged.")
+    cases = f"{len(changes)} case{'' if len(changes) == 1 else 's'}"
+    console.print(f"{cases}: {len(changed)} changed ({counts}), {len(changes) - len(changed)} unchanged.")
     for change in changed:
         console.print()
         console.print(f"[bold]{_escape(change.case.id)}[/]: {_escape(change.case.title)} "
