@@ -181,13 +181,10 @@ def _pick(cases: list[Any], name: Optional[str]) -> Any:
 
 
 def _shown(value: Any) -> str:
-    if value is None:
-        return "not known"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "none"
-    return str(value)
+    """An answer or a list of names as the file writes them (yes, no, not known, one_leg)."""
+    from ..scenarios.words import answer
+
+    return answer(value, names=True)
 
 
 def _outcome_rows(result: Any) -> list[tuple[str, str]]:

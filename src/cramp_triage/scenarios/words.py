@@ -69,15 +69,16 @@ def level(pack: RulePack, name: Level | str) -> str:
     return f"{name} ({_one_line(term.label)})" if term is not None else str(name)
 
 
-def answer(value: Any) -> str:
-    """An answer as a person reads it: yes, no, not known, a list joined, a choice's words."""
+def answer(value: Any, *, names: bool = False) -> str:
+    """An answer as a person reads it: yes, no, not known, a list joined (or none), a choice's
+    words (``one leg``; with ``names``, as the file names it: ``one_leg``)."""
     if value is None:
         return "not known"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(answer(item) for item in value) or "none"
-    if isinstance(value, str):
+        return ", ".join(answer(item, names=names) for item in value) or "none"
+    if isinstance(value, str) and not names:
         return value.replace("_", " ")
     return str(value)
 
