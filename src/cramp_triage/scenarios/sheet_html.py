@@ -24,8 +24,9 @@ def to_html(report: Report) -> str:
     css = files(__package__).joinpath("sheet.css").read_text(encoding="utf-8")
     count = len(report.sheets)
     failed = count - report.passed
-    contents = "".join(f'<li><a href="#case-{number}">{e(sheet.title)}</a> ({_verdict_word(sheet)})</li>'
-                       for number, sheet in enumerate(report.sheets, 1))
+    # The id too: the cases of one file share its title.
+    contents = "".join(f'<li><a href="#case-{number}">{e(sheet.title)}</a> <code>{e(sheet.id)}</code> '
+                       f"({_verdict_word(sheet)})</li>" for number, sheet in enumerate(report.sheets, 1))
     body = "\n".join(_sheet(number, sheet) for number, sheet in enumerate(report.sheets, 1))
     return f"""<!DOCTYPE html>
 <html lang="en">
