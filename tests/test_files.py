@@ -105,6 +105,18 @@ def test_yaml_1_2_values_are_read_as_yaml_1_2():
     assert data == {"a": 1e-05, "b": "1:30", "c": "2026-11-25", "d": 15, "e": True, "f": None, "g": "yes", "h": 0.5}
 
 
+def test_every_yaml_1_1_trap_of_a_file_is_reported_or_kept_as_text():
+    text = "a: 1:30\nb: [ok, 012]\nyes: 1\n"
+    with pytest.raises(CrampTriageError) as caught:
+        parse_yaml(text, "t")
+    assert [problem.loc for problem in caught.value.problems] == ["t (line 1)", "t (line 2)", "t (line 3)"]
+    # A caller that checks further takes them as its own problems, by place; the data is YAML 1.2's text.
+    document = parse_yaml_document(text, "t", keep_traps=True)
+    assert document.data == {"a": "1:30", "b": ["ok", "012"], "yes": 1}
+    assert {loc: line for loc, (line, _) in document.traps.items()} == {("a",): 1, ("b", 1): 2, ("yes",): 3}
+    assert "(1:30 would be read as 90)" in document.traps[("a",)][1]
+
+
 def test_line_numbers_come_from_the_one_parse():
     document = parse_yaml_document("id: x\ngiven:\n  leg_swelling: true\ncases:\n  - name: a\n  - {name: b}\n", "t")
     assert document.line(("given", "leg_swelling")) == 3

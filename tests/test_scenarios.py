@@ -19,6 +19,7 @@ from cramp_triage.scenarios import (
     Expect,
     check,
     coverage,
+    failure_report,
     find_scenario_files,
     load_cases,
     load_scenario_file,
@@ -118,11 +119,11 @@ def test_bad_intake_value(tmp_path, pack):
     # pack 2.0: leg_swelling is one of three answers (true and false are still read)
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
     path = write(tmp_path, "value", GOOD.replace("leg_swelling: true", "leg_swelling: true, pregnant: perhaps"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.pregnant (line 3): expected true or false "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
 
 
 def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack):
@@ -132,13 +133,13 @@ def test_line_numbers_survive_yaml_that_only_the_c_parser_accepts(tmp_path, pack
                                                 "given: {medications: [is it Lipitor?], leg_swelling: perhaps}"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' "
-        "(leave the field out, or write null, when not known)")
+        "(leave the field out, or write null, when not known); got 'perhaps' (read as text)")
 
 
 def test_unknown_field_in_expect(tmp_path, pack):
     path = write(tmp_path, "expect", GOOD.replace("level: urgent", "levl: urgent"))
     assert load_error(path, pack) == (
-        f"invalid scenario file {path}: expect.levl (line 5): unknown field; allowed: level, min_level, "
+        f"invalid scenario file {path}: expect.levl (line 5): unknown field; did you mean 'level'? allowed: level, min_level, "
         "max_level, causes_include, causes_exclude, serious_include, see_include, rules_fired_include, rules_not_fired, "
         "unanswered_include, text_include, text_exclude")
 
@@ -147,7 +148,7 @@ def test_bad_level_name(tmp_path, pack):
     path = write(tmp_path, "level", GOOD.replace("level: urgent", "level: urgentt"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency")
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency")
 
 
 def test_unknown_rule_id_in_rules_fired_include_suggests_the_closest(tmp_path, pack):
@@ -169,14 +170,87 @@ def test_unknown_cause_red_flag_and_referral(tmp_path, pack):
         "serious_include: [rf_pregnancy]\n      causes_exclude: [stress]\n      see_include: [physio]\n"
         "      unanswered_include: [poor_diet]")))
     message = load_error(path, pack)
-    assert "expect.serious_include[1] (line 6): unknown red flag 'rf_pregnancy' in rule pack cramp-triage-core; " \
-           "allowed: possible_pe, breathless_or_chest_pain, possible_cauda_equina, possible_dvt," in message
+    assert "expect.serious_include[1] (line 6): unknown warning sign or reason to see a doctor 'rf_pregnancy' in " \
+           "rule pack cramp-triage-core; did you mean 'swelling_in_pregnancy'? allowed: possible_pe, breathless_or_chest_pain, possible_cauda_equina, possible_dvt," in message
     assert "expect.causes_exclude[1] (line 7): unknown cause 'stress' in rule pack cramp-triage-core; " \
            "allowed: idiopathic, dehydration_electrolytes," in message
     assert "expect.see_include[1] (line 8): unknown referral 'physio' in rule pack cramp-triage-core; " \
            "allowed: emergency_services," in message
     assert "expect.unanswered_include[1] (line 9): unknown warning-sign question 'poor_diet' in rule pack " \
            "cramp-triage-core; allowed: duration_minutes, eases_with_movement," in message
+
+
+def test_every_problem_of_a_file_is_reported_at_once_in_line_order(tmp_path, pack):
+    # A misspelt level used to stop the check before names and answers were looked at.
+    path = write(tmp_path, "typos", """
+        id: typos
+        title: Four typos
+        given: {duration_minutes: 1:30, pregnant: "no", leg_swelling: one}
+        expect:
+          level: self_cre
+          causes_include: [idiopatic]
+          serious_include: [posible_dvt]
+          see_include: [gp_rutine]
+          rules_fired_include: [SC-REASURE]
+        teaching_note: Each line has a typo.
+        notes: not a field
+    """)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_file(path, pack)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "given.duration_minutes (line 3): '1:30' is a base-60 number in YAML 1.1 (1:30 would be read as 90): write "
+        "the number you mean (1.5 for one and a half), or quote it if it is text",
+        "given.pregnant (line 3): expected true or false (leave the field out, or write null, when not known); "
+        "got 'no' (read as text)",
+        "given.leg_swelling (line 3): expected 'one_leg', 'both_legs' or 'none' (leave the field out, or write null, "
+        "when not known); got 'one' (read as text)",
+        "expect.level (line 5): unknown level 'self_cre'; did you mean 'self_care'? allowed: self_care, "
+        "see_professional, urgent, emergency",
+        "expect.causes_include[1] (line 6): unknown cause 'idiopatic' in rule pack cramp-triage-core; did you mean "
+        "'idiopathic'? allowed: " + ", ".join(pack.terms.causes),
+        "expect.serious_include[1] (line 7): unknown warning sign or reason to see a doctor 'posible_dvt' in rule "
+        "pack cramp-triage-core; did you mean 'possible_dvt'? allowed: " + ", ".join(pack.red_flags),
+        "expect.see_include[1] (line 8): unknown referral 'gp_rutine' in rule pack cramp-triage-core; did you mean "
+        "'gp_routine'? allowed: " + ", ".join(pack.terms.see),
+        "expect.rules_fired_include[1] (line 9): unknown rule id 'SC-REASURE' in rule pack cramp-triage-core; "
+        "did you mean 'SC-REASSURE'?",
+        "notes (line 11): unknown field; allowed: id, title, tags, given, expect, teaching_note, cases",
+    ]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    # YAML 1.1 would read 1:30 as 90 minutes: refused, never read as a number
+    ("1:30", "'1:30' is a base-60 number in YAML 1.1 (1:30 would be read as 90): write the number you mean "
+             "(1.5 for one and a half), or quote it if it is text"),
+    ("'1:30'", "Input should be a number; got '1:30' (read as text)"),
+    ("012", "'012' has a leading zero (an octal number in YAML 1.1): write it without the zero, or quote it"),
+    ("true", "Input should be a number, not true or false"),
+    ("-2", "Input should be greater than or equal to 0; got -2 (read as a number)"),
+])
+def test_a_bad_duration_names_the_value_read(tmp_path, pack, written, message):
+    path = write(tmp_path, "duration", GOOD.replace("leg_swelling: true", f"duration_minutes: {written}"))
+    assert load_error(path, pack) == f"invalid scenario file {path}: given.duration_minutes (line 3): {message}"
+
+
+def test_a_case_keeps_the_lines_its_answers_and_expectations_were_read_from(tmp_path, pack):
+    path = write(tmp_path, "lines", """
+        id: lines
+        title: t
+        given:
+          duration_minutes: 1.5
+          locations: [calf]
+        teaching_note: n
+        cases:
+          - name: a
+            given: {pregnant: true}
+            expect:
+              level: urgent
+              causes_include: [pregnancy]
+    """)
+    [case] = load_scenario_file(path, pack)
+    assert case.given == {"duration_minutes": 1.5, "locations": ["calf"], "pregnant": True}
+    assert case.given_lines == {"duration_minutes": 4, "locations": 5, "pregnant": 9}
+    assert case.expect_lines == {"level": 11, "causes_include": 12}
 
 
 def test_missing_required_fields(tmp_path, pack):
@@ -189,7 +263,7 @@ def test_bad_id(tmp_path, pack):
     path = write(tmp_path, "id", GOOD.replace("id: swollen-calf", "id: Swollen Calf"))
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: id (line 1): use lower-case letters and digits in words joined by "
-        "hyphens, e.g. typical-night-cramp")
+        "hyphens, e.g. typical-night-cramp; got 'Swollen Calf' (read as text)")
 
 
 @pytest.mark.parametrize(("expect", "message"), [
@@ -232,7 +306,7 @@ def test_errors_inside_a_case_name_the_case_and_line(tmp_path, pack):
     """)
     assert load_error(path, pack) == (
         f"invalid scenario file {path}: cases[2].given.cramps_per_week (line 8): "
-        "Input should be a whole number (an integer)")
+        "Input should be a whole number (an integer); got 'many' (read as text)")
 
 
 def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
@@ -248,7 +322,7 @@ def test_a_rule_that_is_not_active_cannot_be_expected_to_fire(tmp_path):
     assert result.exit_code == 2
     assert result.stderr == (
         f"cramp-triage: error: invalid scenario file {path}: expect.rules_fired_include[1] (line 7): "
-        "rule RF-CLAUDICATION is draft in rule pack cramp-triage-core, so it can never fire\n")
+        "rule RF-CLAUDICATION (Calf pain on walking that eases with rest) is draft in rule pack cramp-triage-core, so it can never fire\n")
     # The same file is fine on the shipped pack, where the rule is active.
     assert runner.invoke(app, ["scenarios", "run", str(path)]).exit_code == 1  # loads; the case fails
 
@@ -281,7 +355,7 @@ def test_a_bad_file_is_one_line_on_stderr_and_exit_2(tmp_path):
     assert result.stdout == ""
     assert result.stderr == (
         f"cramp-triage: error: invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency\n")
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency\n")
 
 
 # --- the checks themselves ------------------------------------------------------------------------
@@ -331,7 +405,7 @@ def test_cases_share_given_and_override_it(tmp_path, pack, triager):
 # --- the runner on the command line ---------------------------------------------------------------
 
 
-def test_run_prints_a_line_per_case_the_difference_and_the_summary(tmp_path):
+def test_run_prints_a_line_per_case_the_difference_and_the_summary(tmp_path, pack, triager):
     good = write(tmp_path, "good", GOOD)
     bad = write(tmp_path, "bad", FAILING)
     result = runner.invoke(app, ["scenarios", "run", str(good), str(bad)])
@@ -340,12 +414,50 @@ def test_run_prints_a_line_per_case_the_difference_and_the_summary(tmp_path):
     assert lines[0] == "PASS  swollen-calf: A swollen calf"
     assert "      note: A swollen calf may be a clot." in lines
     fail_at = lines.index(f"FAIL  wrongly-benign ({bad}): A swollen calf expected to be self-care")
-    report = lines[fail_at + 1:fail_at + 5]
-    assert report[0] == "    level: expected self_care; got urgent"
-    assert report[1].startswith("    causes_include: expected pregnancy among the causes; got ")
-    assert report[2] == "    rules_fired_include: expected SC-STRETCH fired; got not fired"
-    assert report[3].startswith("    rules fired: ") and "RF-DVT" in report[3] and "LV-URGENT" in report[3]
+    # Each expectation missed with its line, each name in words; the answers as read; what was found.
+    assert lines[fail_at + 1:fail_at + 7] == [
+        "    level (line 5): expected self_care (Self-care at home); got urgent (Get medical help today)",
+        "    causes_include (line 6): expected pregnancy (Pregnancy) among the causes; "
+        "got idiopathic (No specific cause found (idiopathic cramps))",
+        "    rules_fired_include (line 7): expected SC-STRETCH (Calf stretch on a step) to fire; got not fired",
+        "    answers read: leg_swelling: true (line 3)",
+        "    warning signs found: possible_dvt (Swelling of one leg, or red or warm skin over the painful area "
+        "(possible blood clot in a leg vein, DVT))",
+        "    rules fired:",
+    ]
+    # Every rule that fired, once, with its title.
+    rules = lines[fail_at + 7:lines.index("      note: This expectation is wrong on purpose.")]
+    fired = list(dict.fromkeys(step.rule for step in triager.triage({"leg_swelling": True}).trace))
+    assert rules == [f"      {rule} ({pack.rule_by_id[rule].title})" for rule in fired]
+    assert "      RF-DVT (Possible blood clot in a leg vein (DVT))" in rules
     assert lines[-1] == "1 passed, 1 failed"
+
+
+def test_a_failure_names_findings_as_a_learner_would(tmp_path, pack, triager):
+    # A see-a-doctor finding is a "reason to see a doctor", an urgent one a "warning sign";
+    # never "serious" or "red flag" in what a learner reads.
+    path = write(tmp_path, "kinds", """
+        id: kinds
+        title: Numb legs, expected to be a clot
+        given: {numbness: true, duration_minutes: 1.5}
+        expect:
+          serious_include: [possible_dvt]
+          rules_not_fired: [RF-NUMBNESS]
+        teaching_note: Wrong on purpose.
+    """)
+    [case] = load_scenario_file(path, pack)
+    report = failure_report(run_case(triager, case)).splitlines()
+    numbness = pack.terms.findings["numbness"].label
+    assert report[1] == (
+        "  serious_include (line 5): expected possible_dvt (warning sign: Swelling of one leg, or red or warm skin "
+        "over the painful area (possible blood clot in a leg vein, DVT)) among the warning signs or reasons to see "
+        f"a doctor found; got numbness (reason to see a doctor: {numbness})")
+    assert report[2] == (
+        f"  rules_not_fired (line 6): expected RF-NUMBNESS ({pack.rule_by_id['RF-NUMBNESS'].title}) not to fire; "
+        "got fired")
+    assert report[3] == "  answers read: numbness: true, duration_minutes: 1.5 (line 3)"
+    assert report[4] == f"  reasons to see a doctor found: numbness ({numbness})"
+    assert not any("serious" in line.partition(":")[2] or "red flag" in line for line in report)
 
 
 def test_run_quiet_shows_failures_only(tmp_path):
@@ -398,7 +510,8 @@ def test_another_rule_pack_with_rules(tmp_path):
     assert runner.invoke(app, ["scenarios", "run", "-q", str(path)]).exit_code == 0
     result = runner.invoke(app, ["scenarios", "run", "-q", str(path), "--rules", str(rules)])
     assert result.exit_code == 1
-    assert "    level: expected urgent; got self_care" in result.stdout.splitlines()
+    assert "    level (line 5): expected urgent (Get medical help today); got self_care (Self-care at home)" in \
+        result.stdout.splitlines()
 
 
 # --- coverage -------------------------------------------------------------------------------------
@@ -471,10 +584,13 @@ def test_pytest_plugin_collects_scenarios_and_reports_a_failure_readably(pyteste
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines([
         "*wrongly-benign (*bad.scenario.yaml): A swollen calf expected to be self-care",
-        "  level: expected self_care; got urgent",
-        "  causes_include: expected pregnancy among the causes; got *",
-        "  rules_fired_include: expected SC-STRETCH fired; got not fired",
-        "  rules fired: *RF-DVT*",
+        "  level (line 5): expected self_care (Self-care at home); got urgent (Get medical help today)",
+        "  causes_include (line 6): expected pregnancy (Pregnancy) among the causes; got *",
+        "  rules_fired_include (line 7): expected SC-STRETCH (Calf stretch on a step) to fire; got not fired",
+        "  answers read: leg_swelling: true (line 3)",
+        "  rules fired:",
+        "    RF-DVT (Possible blood clot in a leg vein (DVT))",
+        "*",
         "  teaching note: This expectation is wrong on purpose.",
     ])
     assert "Traceback" not in result.stdout.str()
@@ -503,7 +619,7 @@ def test_pytest_plugin_reports_a_bad_file_as_one_line(pytester):
     assert result.ret == pytest.ExitCode.INTERRUPTED  # a collection error stops the run
     result.stdout.fnmatch_lines([
         f"invalid scenario file {path}: expect.level (line 5): unknown level 'urgentt'; "
-        "allowed: self_care, see_professional, urgent, emergency"])
+        "did you mean 'urgent'? allowed: self_care, see_professional, urgent, emergency"])
     assert "Traceback" not in result.stdout.str()
 
 
@@ -556,6 +672,122 @@ def test_what_if_on_the_command_line(tmp_path):
     assert "AD-SEE-URGENT" in stopped and "AD-SEE-EMERGENCY" in started
 
 
+def test_what_if_says_whether_each_expectation_still_holds(tmp_path):
+    path = write(tmp_path, "long", LONG_CRAMP)
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--change", "duration_minutes=10"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    at = lines.index("Expectations, as written -> what if:")
+    assert lines[at + 1:at + 4] == [
+        "  level: self_care (line 5): fails (got see_professional) -> holds",
+        "  causes_include: idiopathic (line 6): holds -> holds",
+        "  rules_fired_include: RF-LONG (line 7): holds -> fails (got not fired)",
+    ]
+    # The table names what was found as a learner would.
+    row = next(line for line in lines if "reasons to see a doctor" in line)
+    assert "long_cramp" in row and row.split("│")[1].strip() == "reasons to see a doctor *"
+    assert not any(line.startswith("│ serious") for line in lines)
+    as_json = json.loads(runner.invoke(app, ["scenarios", "what-if", str(path), "--json",
+                                             "-c", "duration_minutes=10"]).stdout)
+    assert as_json["expectations"] == [
+        {"expectation": "level", "expected": "self_care", "line": 5, "as_written": False, "what_if": True},
+        {"expectation": "causes_include", "expected": "idiopathic", "line": 6, "as_written": True, "what_if": True},
+        {"expectation": "rules_fired_include", "expected": "RF-LONG", "line": 7, "as_written": True,
+         "what_if": False},
+    ]
+    assert as_json["saved_case"] is None
+
+
+LONG_CRAMP = """
+    id: long-cramp
+    title: A long cramp that eases
+    given: {duration_minutes: 12, locations: [calf], during_sleep: true, eases_with_movement: true}
+    expect:
+      level: self_care
+      causes_include: [idiopathic]
+      rules_fired_include: [RF-LONG]
+    teaching_note: She thinks it is an ordinary cramp.
+"""
+
+
+def test_save_case_turns_a_one_case_file_into_cases_keeping_its_comments(tmp_path, pack, triager):
+    path = tmp_path / "commented.scenario.yaml"
+    path.write_text(template("commented"), encoding="utf-8")
+    [original] = load_scenario_file(path, pack)
+    comments = sorted(line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                      if line.lstrip().startswith("#"))
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "-c", "leg_swelling=one_leg", "-c", "pregnant=",
+                                 "--save-case", "swollen-leg"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"saved case swollen-leg in {path}; run it with: cramp-triage scenarios run {path}\n"
+    text = path.read_text(encoding="utf-8")
+    assert sorted(line.strip() for line in text.splitlines() if line.lstrip().startswith("#")) == comments  # all kept
+    assert "      # serious_include: [possible_dvt]" in text  # moved with its block
+    assert "\nexpect:" not in text and "\ncases:\n  - name: as-written\n    expect:\n      level: self_care" in text
+    cases = load_scenario_file(path, pack)
+    assert [case.name for case in cases] == ["as-written", "swollen-leg"]
+    as_written, saved = cases
+    assert as_written.expect == original.expect and as_written.given == original.given
+    assert run_case(triager, as_written).passed
+    # The new case: only what changed, "don't know" as null, and the outcome it gives as its expect.
+    assert saved.given == {**as_written.given, "leg_swelling": "one_leg", "pregnant": None}
+    assert "pregnant" not in saved.intake.answered()
+    assert "    given: {leg_swelling: one_leg, pregnant: null}" in text
+    outcome = run_case(triager, saved)
+    assert outcome.passed
+    assert saved.expect.level is Level.urgent and saved.expect.level is outcome.result.level
+    assert saved.expect.serious_include == [f.id for f in outcome.result.serious]
+    assert saved.expect.causes_include == [c.category for c in outcome.result.causes]
+    assert saved.expect.see_include == [r.id for r in outcome.result.see]
+    assert saved.teaching_note.startswith("What if: leg_swelling one_leg instead of none, pregnant not known "
+                                          "instead of false.")
+
+
+def test_save_case_appends_to_cases_and_refuses_a_name_in_use(tmp_path, pack, triager):
+    path = write(tmp_path, "variants", """
+        id: variants
+        title: Numb legs
+        given: {numbness: true}
+        teaching_note: n
+        cases:
+          - name: first
+            expect: {level: see_professional}
+
+          # a comment after the cases stays where it is
+        tags: [x]
+    """)
+    before = path.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "--case", "first", "-c", "breathless_or_chest_pain=true",
+                                 "--save-case", "breathless"])
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(before[:before.index("\n\n  # a comment")])
+    assert text.endswith("\n\n  # a comment after the cases stays where it is\ntags: [x]\n")
+    cases = load_scenario_file(path, pack)
+    assert [case.name for case in cases] == ["first", "breathless"]
+    assert cases[1].given == {"numbness": True, "breathless_or_chest_pain": True}
+    assert cases[1].expect.level is Level.emergency and run_case(triager, cases[1]).passed
+    for name, message in [("first", "this file already has a case named 'first'; choose another name"),
+                          ("breathless", "this file already has a case named 'breathless'; choose another name"),
+                          ("Not A Slug", "case name 'Not A Slug': use lower-case letters and digits in words joined "
+                                         "by hyphens, e.g. not-pregnant")]:
+        refused = runner.invoke(app, ["scenarios", "what-if", str(path), "--case", "first", "-c", "pregnant=true",
+                                      "--save-case", name])
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr == f"cramp-triage: error: cannot save a case to {path}: --save-case: {message}\n"
+    assert path.read_text(encoding="utf-8") == text  # nothing written when refused
+
+
+def test_save_case_refuses_cases_written_in_flow_style(tmp_path):
+    path = write(tmp_path, "flow", "id: x\ntitle: t\nteaching_note: n\ncases: [{name: a, expect: {level: urgent}}]\n"
+                 "given: {leg_swelling: one_leg}\n")
+    before = path.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["scenarios", "what-if", str(path), "-c", "pregnant=true", "--save-case", "b"])
+    assert result.exit_code == 2
+    assert "its `cases:` are not a block list" in result.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_what_if_json(tmp_path):
     path = write(tmp_path, "good", GOOD)
     result = runner.invoke(app, ["scenarios", "what-if", str(path), "--json", "-c", "leg_swelling=", "-c", "numbness=true"])
@@ -568,7 +800,7 @@ def test_what_if_json(tmp_path):
 
 @pytest.mark.parametrize(("change", "message"), [
     ("pregnant", "invalid change: pregnant: write it as field=value, e.g. pregnant=false"),
-    ("pregnnt=true", "invalid change: pregnnt=true: unknown intake field 'pregnnt'; did you mean pregnant? allowed: "),
+    ("pregnnt=true", "invalid change: pregnnt=true: unknown intake field 'pregnnt'; did you mean 'pregnant'? allowed: "),
     ("pregnant=perhaps", "invalid intake: pregnant: Input should be true or false (leave the answer out if it is not known)"),
     ("cramps_per_week=-1", "invalid intake: cramps_per_week: Input should be greater than or equal to 0"),
 ])

@@ -5,8 +5,10 @@
   ``/dev/zero``, a FIFO or a file that keeps growing is refused with an error naming the file.
 - YAML is read as YAML 1.2 (core schema) on libyaml's C parser: ``yes``/``no``/``on``/``off``,
   ``1:30`` (base 60), ``012`` (octal) and ``1_000`` mean different things in YAML 1.1, so they
-  are refused with a hint rather than guessed. No tags, no aliases, no merge keys, no duplicate
-  keys, nesting at most ``MAX_DEPTH`` deep; each key's and item's line comes from the same parse.
+  are refused with a hint rather than guessed (every one in the file, not only the first; a
+  caller that checks the data further can take them as problems of their own, with the value
+  read as YAML 1.2 reads it: text). No tags, no aliases, no merge keys, no duplicate keys,
+  nesting at most ``MAX_DEPTH`` deep; each key's and item's line comes from the same parse.
 - JSON refuses duplicate keys and bounds nesting.
 
 Every fault is a ``CrampTriageError`` (or the subclass the caller names) naming the file.
@@ -114,7 +116,8 @@ _TRAPS = (
     (re.compile(r"(yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)\Z"),
      "is yes/no in YAML 1.1 but text in YAML 1.2: write true or false, or quote it if you mean the word"),
     (re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z"),
-     "is a base-60 number in YAML 1.1 (1:30 is 90): quote it, or write the number"),
+     "is a base-60 number in YAML 1.1 (1:30 would be read as 90): write the number you mean (1.5 for one and "
+     "a half), or quote it if it is text"),
     (re.compile(r"[-+]?(0b[01_]+|[0-9][0-9_]*_[0-9_]*(\.[0-9_]*)?)\Z"),
      "is a number in YAML 1.1 but text in YAML 1.2: write plain digits, or quote it"),
 )
@@ -122,10 +125,15 @@ _TRAPS = (
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """A parsed YAML file: its data, and the line of each mapping key and list item in it."""
+    """A parsed YAML file: its data, and the line of each mapping key and list item in it.
+
+    ``traps`` (only with ``keep_traps``): each plain value that YAML 1.1 reads differently
+    (``1:30``, ``yes``, ``012``), by where it is, with its line and why; ``data`` holds it as text.
+    """
 
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    traps: dict[Loc, tuple[int, str]] = field(default_factory=dict)
 
     def line(self, loc: Loc) -> int | None:
         """The line of ``loc`` (e.g. ``("given", "pregnant")``), or of its nearest parent in the file."""
@@ -140,6 +148,10 @@ class _Refused(Exception):
     def __init__(self, event: Any, message: str) -> None:
         super().__init__(message)
         self.line = event.start_mark.line + 1
+
+
+class _Trap(_Refused):
+    """A plain value YAML 1.1 reads as something else: YAML 1.2 reads it as text."""
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -157,7 +169,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return _BOOL[value]
     if _INT.match(value) or _FLOAT.match(value):
         if _LEADING_ZERO.match(value):
-            raise _Refused(event, f"{value!r} has a leading zero (an octal number in YAML 1.1): "
+            raise _Trap(event, f"{value!r} has a leading zero (an octal number in YAML 1.1): "
                                   "write it without the zero, or quote it")
         return int(value) if _INT.match(value) else float(value)
     if _OCTAL.match(value):
@@ -170,7 +182,7 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
         return float("nan")
     for pattern, why in _TRAPS:
         if pattern.match(value):
-            raise _Refused(event, f"{value!r} {why}")
+            raise _Trap(event, f"{value!r} {why}")
     return value
 
 
@@ -188,9 +200,10 @@ class _Open:
 _NO_KEY = object()
 
 
-def _build(events: Any) -> tuple[Any, dict[Loc, int]]:
+def _build(events: Any, traps: dict[Loc, tuple[int, str]]) -> tuple[Any, dict[Loc, int]]:
     """Python values from libyaml's event stream, in one pass and without recursion, with the
-    line of every key and item. An alias is refused where it stands, before anything expands."""
+    line of every key and item. An alias is refused where it stands, before anything expands;
+    YAML 1.1 traps are noted in ``traps`` (read as text), so every one in the file is found."""
     lines: dict[Loc, int] = {}
     stack: list[_Open] = []
     root: Any = None
@@ -206,7 +219,11 @@ def _build(events: Any) -> tuple[Any, dict[Loc, int]]:
         if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             value: Any = stack.pop().value
         elif isinstance(event, yaml.ScalarEvent):
-            value = _scalar(event)
+            try:
+                value = _scalar(event)
+            except _Trap as trap:
+                value = event.value
+                traps[_scalar_loc(stack, value)] = (trap.line, str(trap))
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             kind = yaml.SequenceStartEvent if isinstance(event, yaml.SequenceStartEvent) else None
             if event.tag not in (None, "!", _SEQ if kind else _MAP):
@@ -241,6 +258,16 @@ def _build(events: Any) -> tuple[Any, dict[Loc, int]]:
     return root, lines
 
 
+def _scalar_loc(stack: list[_Open], value: Any) -> Loc:
+    """Where a scalar about to be added to the top of ``stack`` will be (a key: its own place)."""
+    if not stack:
+        return ()
+    top = stack[-1]
+    if isinstance(top.value, list):
+        return top.loc + (len(top.value),)
+    return top.loc + (value if top.key is _NO_KEY else top.key,)
+
+
 def _child_loc(parent: _Open, event: Any, lines: dict[Loc, int]) -> Loc:
     """The path of the value starting at ``event`` inside ``parent``; a list item's line is noted."""
     if isinstance(parent.value, list):
@@ -250,12 +277,16 @@ def _child_loc(parent: _Open, event: Any, lines: dict[Loc, int]) -> Loc:
     return parent.loc + (parent.key,)
 
 
-def parse_yaml_document(text: str, where: str, error: ErrorType = CrampTriageError) -> YamlDocument:
-    """Parse YAML text (see the module docstring); ``where`` names it in errors."""
+def parse_yaml_document(text: str, where: str, error: ErrorType = CrampTriageError, *,
+                        keep_traps: bool = False) -> YamlDocument:
+    """Parse YAML text (see the module docstring); ``where`` names it in errors. Values YAML 1.1
+    reads differently are refused, all at once; with ``keep_traps`` they are kept as text and
+    listed in ``traps`` instead, for a caller that reports them with its own problems."""
     if len(text) > MAX_FILE_BYTES:
         raise error(f"cannot read {where}", [Problem(where, f"text is over {MAX_FILE_BYTES} characters")])
+    traps: dict[Loc, tuple[int, str]] = {}
     try:
-        data, lines = _build(yaml.parse(text, Loader=_Loader))
+        data, lines = _build(yaml.parse(text, Loader=_Loader), traps)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark is not None else ""
@@ -263,16 +294,20 @@ def parse_yaml_document(text: str, where: str, error: ErrorType = CrampTriageErr
         raise error(f"invalid YAML in {where}", [Problem(f"{where}{line}", str(problem))]) from None
     except _Refused as exc:
         raise error(f"invalid YAML in {where}", [Problem(f"{where} (line {exc.line})", str(exc))]) from None
-    return YamlDocument(data, lines)
+    if traps and not keep_traps:
+        raise error(f"invalid YAML in {where}", [Problem(f"{where} (line {line})", why)
+                                                 for line, why in sorted(traps.values())])
+    return YamlDocument(data, lines, traps if keep_traps else {})
 
 
 def parse_yaml(text: str, where: str, error: ErrorType = CrampTriageError) -> Any:
     return parse_yaml_document(text, where, error).data
 
 
-def read_yaml_document(path: str | Path, error: ErrorType = CrampTriageError) -> YamlDocument:
+def read_yaml_document(path: str | Path, error: ErrorType = CrampTriageError, *,
+                       keep_traps: bool = False) -> YamlDocument:
     """One YAML file with its line numbers; ``error`` names the file (and line) on any fault."""
-    return parse_yaml_document(read_text(path, error), str(path), error)
+    return parse_yaml_document(read_text(path, error), str(path), error, keep_traps=keep_traps)
 
 
 def read_yaml(path: str | Path, error: ErrorType = CrampTriageError) -> Any:

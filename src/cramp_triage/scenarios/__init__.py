@@ -11,7 +11,8 @@ that silently passes.
 from .coverage import Coverage, coverage
 from .load import find_scenario_files, load_cases, load_scenario_file
 from .reports import junit_xml, outcome_json
-from .run import CaseResult, Mismatch, check, failure_report, run_case
+from .failures import failure_report
+from .run import CaseResult, Mismatch, check, run_case
 from .spec import SCENARIO_SUFFIX, Case, CaseSpec, Expect, ScenarioSpec
 from .template import template
 from .what_if import WhatIf, parse_change, what_if

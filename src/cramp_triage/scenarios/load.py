@@ -3,18 +3,19 @@ reported with its file, field and line, so one run shows them all."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..files import YamlDocument, read_yaml_document
+from ..files import YamlDocument, parse_yaml_document, read_yaml_document
 from ..intake import TYPE_MESSAGES, Intake
 from ..pack import RulePack
+from ..result import Level
 from .spec import SCENARIO_SUFFIX, Case, CaseSpec, Expect, ScenarioSpec
+from .words import FINDING, did_you_mean, suggest
 
 
 def find_scenario_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -68,56 +69,112 @@ def load_cases(paths: Iterable[str | Path], pack: RulePack) -> list[Case]:
 
 
 def load_scenario_file(path: Path, pack: RulePack) -> list[Case]:
-    """The cases of one scenario file, checked against ``pack``; raises ``ScenarioError``."""
-    lines = read_yaml_document(path, ScenarioError)  # its errors name the file in each problem
-    data = lines.data
+    """The cases of one scenario file, checked against ``pack``; raises ``ScenarioError`` naming
+    every problem of the file at once (a bad value, an unknown name, a YAML 1.1 trap)."""
+    return _load(read_yaml_document(path, ScenarioError, keep_traps=True), Path(path), pack)
+
+
+def load_scenario_text(text: str, path: Path, pack: RulePack) -> list[Case]:
+    """The cases of scenario file text not yet written to ``path`` (checked as a file is)."""
+    return _load(parse_yaml_document(text, str(path), ScenarioError, keep_traps=True), Path(path), pack)
+
+
+def _load(document: YamlDocument, path: Path, pack: RulePack) -> list[Case]:
+    data = document.data
     where = f"invalid scenario file {path}"
     if not isinstance(data, dict):
         got = "an empty file" if data is None else f"a {type(data).__name__}"
         expected = "expected a mapping with id, title, given, expect, teaching_note"
         raise ScenarioError(where, [Problem("file", f"{expected}; got {got}")], path=str(path))
+    # Every check runs on what was read, so one misspelt name hides nothing else: YAML 1.1 traps,
+    # names the pack does not define, intake answers, then the file's shape (where not said yet).
+    found = _Found(document)
+    for loc, (_, why) in document.traps.items():
+        found.add(loc, why)
+    for loc, message in _pack_problems(data, pack):
+        found.add(loc, message)
+    for loc, message in _intake_problems(data, document):
+        found.add(loc, message)
+    spec = None
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(where, [_problem(item, lines) for item in error.errors(include_url=False)],
-                            path=str(path)) from None
-    problems = _pack_problems(spec, pack, lines) + _intake_problems(spec, lines)
-    if problems:
-        raise ScenarioError(where, problems, path=str(path))
-    return _cases(spec, path, lines)
+        for item in error.errors(include_url=False):
+            found.add(tuple(item["loc"]), _message(item), unless_inside=True)
+    if found.problems or spec is None:
+        raise ScenarioError(where, found.sorted(), path=str(path))
+    return _cases(spec, path, document)
 
 
-def _cases(spec: ScenarioSpec, path: Path, lines: YamlDocument) -> list[Case]:
+class _Found:
+    """The problems of one file, one per place, reported in line order."""
+
+    def __init__(self, document: YamlDocument) -> None:
+        self.document = document
+        self.problems: dict[tuple[str | int, ...], str] = {}
+
+    def add(self, loc: tuple[str | int, ...], message: str, *, unless_inside: bool = False) -> None:
+        # A shape error inside a place already reported (a bad value, an unknown name) says it again.
+        if loc in self.problems or (unless_inside and any(loc[:len(seen)] == seen for seen in self.problems if seen)):
+            return
+        self.problems[loc] = message
+
+    def sorted(self) -> list[Problem]:
+        placed = [(self.document.line(loc), loc, message) for loc, message in self.problems.items()]
+        placed.sort(key=lambda item: item[0] or 0)  # stable: file-wide problems first, then by line
+        return [Problem(_where(_dotted(loc), line), message) for line, loc, message in placed]
+
+
+def _cases(spec: ScenarioSpec, path: Path, document: YamlDocument) -> list[Case]:
+    def lines_of(prefix: tuple[str | int, ...], keys: Iterable[str]) -> dict[str, int]:
+        return {key: line for key in keys if (line := document.lines.get(prefix + (key,))) is not None}
+
+    shared_lines = lines_of(("given",), spec.given)
     if spec.expect is not None:
-        return [Case(spec.id, spec.id, spec.title, tuple(spec.tags), path, lines.line(("id",)), dict(spec.given),
-                     Intake.model_validate(spec.given), spec.expect, spec.teaching_note)]
+        return [Case(spec.id, spec.id, spec.title, tuple(spec.tags), path, document.line(("id",)), dict(spec.given),
+                     Intake.model_validate(spec.given), spec.expect, spec.teaching_note,
+                     given_lines=shared_lines, expect_lines=lines_of(("expect",), spec.expect.model_fields_set))]
     cases = []
     for index, variant in enumerate(spec.cases or []):
         given = {**spec.given, **variant.given}
         cases.append(Case(f"{spec.id}[{variant.name}]", variant.name, spec.title, tuple(spec.tags), path,
-                          lines.line(("cases", index)), given, Intake.model_validate(given), variant.expect,
-                          variant.teaching_note or spec.teaching_note))
+                          document.line(("cases", index)), given, Intake.model_validate(given), variant.expect,
+                          variant.teaching_note or spec.teaching_note,
+                          given_lines={**shared_lines, **lines_of(("cases", index, "given"), variant.given)},
+                          expect_lines=lines_of(("cases", index, "expect"), variant.expect.model_fields_set)))
     return cases
 
 
-def _intake_problems(spec: ScenarioSpec, lines: YamlDocument) -> list[Problem]:
+Loc = tuple[str | int, ...]
+
+
+def _parts(data: dict[Any, Any], key: str) -> Iterator[tuple[Loc, dict[Any, Any]]]:
+    """Each mapping written under ``key``: the file's own, and each case's."""
+    if isinstance(data.get(key), dict):
+        yield (key,), data[key]
+    cases = data.get("cases")
+    for index, case in enumerate(cases if isinstance(cases, list) else []):
+        if isinstance(case, dict) and isinstance(case.get(key), dict):
+            yield ("cases", index, key), case[key]
+
+
+def _intake_problems(data: dict[Any, Any], document: YamlDocument) -> Iterator[tuple[Loc, str]]:
     # Each part is checked on its own (every intake field stands alone), so a fault is reported
-    # where it was written; merging valid parts then gives a valid intake.
-    parts: list[tuple[tuple[str | int, ...], dict[str, Any]]] = [(("given",), spec.given)]
-    parts += [(("cases", i, "given"), case.given) for i, case in enumerate(spec.cases or [])]
-    problems = []
-    for prefix, given in parts:
+    # where it was written; merging valid parts then gives a valid intake. A YAML 1.1 trap is
+    # reported as such, not as the text it was read as.
+    for prefix, given in _parts(data, "given"):
+        answers = {name: value for name, value in given.items()
+                   if isinstance(name, str) and prefix + (name,) not in document.traps}
         try:
-            Intake.model_validate(given)
+            Intake.model_validate(answers)
         except ValidationError as error:
             for item in error.errors(include_url=False):
-                item = dict(item, loc=prefix + tuple(item["loc"]))
-                problems.append(_problem(item, lines))
-    return problems
+                loc = prefix + tuple(item["loc"])
+                yield loc, _message(dict(item, loc=loc))
 
 
-def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: YamlDocument) -> list[Problem]:
-    """Names in ``expect`` that the pack in use does not define."""
+def _pack_problems(data: dict[Any, Any], pack: RulePack) -> Iterator[tuple[Loc, str]]:
+    """Names under ``expect`` (the file's and each case's) that the pack in use does not define."""
     allowed = {
         "causes_include": list(pack.terms.causes),
         "causes_exclude": list(pack.terms.causes),
@@ -125,38 +182,42 @@ def _pack_problems(spec: ScenarioSpec, pack: RulePack, lines: YamlDocument) -> l
         "see_include": list(pack.terms.see),
         "unanswered_include": [f for f in pack.red_flag_fields if f != "medications"],
     }
-    expects = [(("expect",), spec.expect)] if spec.expect is not None else []
-    expects += [(("cases", i, "expect"), case.expect) for i, case in enumerate(spec.cases or [])]
-    problems = []
-    for prefix, expect in expects:
-        assert expect is not None
+    levels = [level.value for level in Level]
+    for prefix, expect in _parts(data, "expect"):
+        for key in ("level", "min_level", "max_level"):
+            name = expect.get(key)
+            if isinstance(name, str) and name not in levels:
+                yield prefix + (key,), f"unknown level {name!r}{suggest(name, levels)}"
         for key, names in allowed.items():
-            for index, name in enumerate(getattr(expect, key)):
+            for index, name in _strings(expect.get(key)):
                 if name not in names:
-                    problems.append(Problem(
-                        _where(_dotted(prefix + (key, index)), lines.line(prefix + (key, index))),
-                        f"unknown {_KIND[key]} {name!r} in rule pack {pack.name}; allowed: {', '.join(names)}"))
+                    yield prefix + (key, index), f"unknown {_KIND[key]} {name!r} in rule pack {pack.name}{suggest(name, names)}"
         for key in ("rules_fired_include", "rules_not_fired"):
-            for index, rule_id in enumerate(getattr(expect, key)):
+            for index, rule_id in _strings(expect.get(key)):
                 message = _rule_problem(rule_id, pack, must_fire=key == "rules_fired_include")
                 if message:
-                    loc = prefix + (key, index)
-                    problems.append(Problem(_where(_dotted(loc), lines.line(loc)), message))
-    return problems
+                    yield prefix + (key, index), message
 
 
-_KIND = {"causes_include": "cause", "causes_exclude": "cause", "serious_include": "red flag", "see_include": "referral",
-         "unanswered_include": "warning-sign question"}
+def _strings(value: Any) -> Iterator[tuple[int, str]]:
+    """The text items of a list, with their places (other values are the shape check's to report)."""
+    for index, item in enumerate(value if isinstance(value, list) else []):
+        if isinstance(item, str):
+            yield index, item
+
+
+_KIND = {"causes_include": "cause", "causes_exclude": "cause", "serious_include": FINDING,
+         "see_include": "referral", "unanswered_include": "warning-sign question"}
 
 
 def _rule_problem(rule_id: str, pack: RulePack, *, must_fire: bool) -> str | None:
     rule = pack.rule_by_id.get(rule_id)
     if rule is None:
-        close = difflib.get_close_matches(rule_id, list(pack.rule_by_id), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; the rule ids are in {pack.path}"
+        hint = did_you_mean(rule_id, pack.rule_by_id) or f"; the rule ids are in {pack.path}"
         return f"unknown rule id {rule_id!r} in rule pack {pack.name}{hint}"
     if must_fire and rule.status != "active":
-        return f"rule {rule_id} is {rule.status} in rule pack {pack.name}, so it can never fire"
+        return f"rule {rule_id} ({' '.join(rule.title.split())}) is {rule.status} in rule pack {pack.name}, " \
+               "so it can never fire"
     return None
 
 
@@ -174,22 +235,39 @@ def _where(field_path: str, line: int | None) -> str:
     return f"{field_path} (line {line})" if line is not None else field_path
 
 
-def _problem(item: Any, lines: YamlDocument) -> Problem:
+def _message(item: Any) -> str:
+    """A pydantic error in plain words, with the value read where that helps (\"got '1:30' (read as text)\")."""
     loc = tuple(item["loc"])
     message = str(item["msg"]).removeprefix("Value error, ")
     kind = item["type"]
     message = TYPE_MESSAGES.get(kind, message)
     if kind == "extra_forbidden":
-        message = f"unknown field; allowed: {', '.join(_allowed_fields(loc))}"
-    elif kind == "missing":
-        message = "required field is missing"
-    elif kind in ("bool_type", "bool_parsing"):
+        fields = _allowed_fields(loc)
+        return f"unknown field{suggest(str(loc[-1]), fields)}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind in ("bool_type", "bool_parsing"):
         message = "expected true or false (leave the field out, or write null, when not known)"
     elif kind in ("enum", "literal_error") and loc[:1] == ("given",) and len(loc) == 2:
         message = f"expected {item['ctx']['expected']} (leave the field out, or write null, when not known)"
     elif kind == "string_pattern_mismatch":
         message = "use lower-case letters and digits in words joined by hyphens, e.g. typical-night-cramp"
-    return Problem(_where(_dotted(loc), lines.line(loc)), message)
+    return message + _got(item.get("input"), message)
+
+
+def _got(value: Any, message: str) -> str:
+    """``; got 12 (read as a number)``: the value as read, for a value that is one plain thing."""
+    if isinstance(value, bool):
+        shown, kind = ("true" if value else "false"), "true or false"
+    elif isinstance(value, (int, float)):
+        shown, kind = str(value), "a number"
+    elif isinstance(value, str):
+        shown, kind = repr(value), "text"
+    elif value is None:
+        shown, kind = "null", "not known"
+    else:  # a list or mapping: the message names what was expected of it
+        return ""
+    return "" if shown in message else f"; got {shown} (read as {kind})"
 
 
 def _allowed_fields(loc: tuple[str | int, ...]) -> list[str]:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .run import CaseResult, failure_report
+from .failures import failure_report
+from .run import CaseResult
 from .spec import SCENARIO_SUFFIX
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from ..intake import Intake
 from ..result import Level
 
 SCENARIO_SUFFIX = ".scenario.yaml"
-_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _LEVELS = ", ".join(level.value for level in Level)
 
 
@@ -72,7 +72,7 @@ class Expect(_Strict):
 class CaseSpec(_Strict):
     """One variant of a vignette: its answers change the shared ``given``."""
 
-    name: str = Field(pattern=_SLUG, description="Short name in lower-case words joined by hyphens.")
+    name: str = Field(pattern=SLUG, description="Short name in lower-case words joined by hyphens.")
     given: dict[str, Any] = Field(default_factory=dict)
     expect: Expect
     teaching_note: str | None = Field(default=None, min_length=1)
@@ -81,7 +81,7 @@ class CaseSpec(_Strict):
 class ScenarioSpec(_Strict):
     """One scenario file."""
 
-    id: str = Field(pattern=_SLUG, description="Lower-case words joined by hyphens, unique in a library.")
+    id: str = Field(pattern=SLUG, description="Lower-case words joined by hyphens, unique in a library.")
     title: str = Field(min_length=1)
     tags: list[str] = Field(default_factory=list)
     given: dict[str, Any] = Field(default_factory=dict)
@@ -114,3 +114,5 @@ class Case:
     intake: Intake
     expect: Expect
     teaching_note: str
+    given_lines: dict[str, int] = field(default_factory=dict)  # answer -> the line it was read from
+    expect_lines: dict[str, int] = field(default_factory=dict)  # expectation key -> its line
