@@ -144,7 +144,7 @@ def test_answers_are_read_as_typed(field: str, text: str, value: object) -> None
 
 @pytest.mark.parametrize("field, text", [
     ("pregnant", "perhaps"), ("duration_minutes", "long"), ("duration_minutes", "-1"),
-    ("cramps_per_week", "2.5"), ("locations", "knee"), ("leg_swelling", "y"), ("leg_swelling", "left"),
+    ("cramps_per_week", "2.5"), ("locations", "knee"), ("leg_swelling", "y"), ("leg_swelling", "yes"),
     ("age_years", "12.5"), ("age_years", "130"),
 ])
 def test_bad_answers_say_what_is_allowed(field: str, text: str) -> None:
