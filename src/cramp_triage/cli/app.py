@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ..untrusted import printable
 from .streams import PipeClosed, safe_streams
@@ -40,7 +40,39 @@ def _one_line(message: str) -> str:
     return printable(" ".join(str(message).split()))
 
 
-class OneLineErrors(TyperGroup):
+class FullSummaries(TyperGroup):
+    """Plain help that lists each command with the whole first paragraph of its help, wrapped,
+    instead of cutting it to fit one line with "..."."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                summary = command.short_help or (command.help or "").strip().split("\n\n")[0]
+                rows.append((name, " ".join(summary.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class Sections(TyperCommand):
+    """Plain help with the options in sections (``rich_help_panel`` names each option's), in
+    the order first met: no boxes, and rich is not imported to show it."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                default = "Arguments" if param.param_type_name == "argument" else "Other options"
+                sections.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        for title, records in sections.items():
+            with formatter.section(title):
+                formatter.write_dl(records)
+
+
+class OneLineErrors(FullSummaries):
     """Runs the app without click's standalone handling, so that a usage error (unknown option,
     bad value) is one plain line on stderr with exit code 2 instead of a boxed message, and an
     unexpected exception is one line with exit code 3 instead of a traceback."""
@@ -138,17 +170,20 @@ app = typer.Typer(
     cls=OneLineErrors,
     help="Triage night-time leg cramps with explained, cited rules. Not a diagnosis.\n\n" + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion (bash, zsh, fish, PowerShell).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help, wrapped by paragraph like git's or pip's; no boxes, and rich is not imported.
+    # `check` and `explain` group their options in sections (`Sections`).
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None)
+rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None,
+                        cls=FullSummaries)
 scenarios_app = typer.Typer(help="Run and explore teaching scenarios (YAML vignettes).", no_args_is_help=True,
-                            rich_markup_mode=None)
+                            rich_markup_mode=None, cls=FullSummaries)
 schema_app = typer.Typer(help="Print the JSON Schemas of the intake and the result.", no_args_is_help=True,
-                         rich_markup_mode=None)
+                         rich_markup_mode=None, cls=FullSummaries)
 app.add_typer(rules_app, name="rules")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(schema_app, name="schema")
@@ -164,7 +199,8 @@ def _root(
 
 # `--rules PATH` on every command that reads a rule pack.
 RULES_OPTION: Any = typer.Option(
-    None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.")
+    None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.",
+    rich_help_panel="Input")
 
 
 def load_pack(rules: Optional[Path]) -> Any:
