@@ -444,3 +444,34 @@ def test_colour_in_a_terminal_that_has_it_unless_told_not_to(env: dict[str, str]
     assert bool(COLOUR.search(shown(child, raw=True))) is coloured
     if env is PLAIN:  # a terminal without colour gets plain text: no escape codes at all
         assert "\x1b" not in shown(child, raw=True)
+
+
+# -- the session shown in docs/cli.md is what a terminal shows --
+
+def test_the_documented_session_is_what_a_terminal_shows(tmp_path: Path) -> None:
+    from test_docs import _matches, blocks
+
+    doc = ROOT / "docs" / "cli.md"
+    name = "tests/test_cli_interview.py::test_the_documented_session_is_what_a_terminal_shows"
+    (block,) = [b for b in blocks(doc) if b.directives.get("covered-by") == name]
+    lines = [line.rstrip() for line in block.text.splitlines()]
+    assert lines[0] == "$ cramp-triage check"
+    expected = lines[1:]
+    # The replies, in order: what follows each question's [hint], or the save offer.
+    replies = []
+    for line in expected:
+        question = next((q for q in QUESTIONS.values() if line.startswith(q.text + " [")), None)
+        if question is not None:
+            replies.append(re.sub(r"^[^\[]*\[[^\]]*\] ?", "", line[len(question.text):]))
+        elif SAVE_OFFER in line:
+            replies.append(line.split(SAVE_OFFER, 1)[1].strip())
+    child = spawn("check", cwd=tmp_path)
+    for reply in replies:
+        assert next_prompt(child) is not None
+        child.sendline(reply)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    actual = [line.rstrip() for line in shown(child).rstrip().splitlines()]
+    assert _matches(expected, actual), "\n".join(actual)
+    assert (tmp_path / "answers.json").is_file()
