@@ -59,8 +59,8 @@ def test_a_choice_that_does_not_say_which_is_asked_again(text: str) -> None:
     ("calf", ["calf"], None), ("calf, foot", ["calf", "foot"], None), ("calf and foot", ["calf", "foot"], None),
     ("left calf", ["calf"], "calf (which side is not asked)"), ("both calves", ["calf"], "calf (which side is not asked)"),
     ("right foot", ["foot"], "foot (which side is not asked)"), ("calves and feet", ["calf", "foot"], "calf and foot"),
-    ("my toes", ["foot"], "foot"), ("hamstrings", ["thigh"], "thigh"), ("all of them", ["calf", "foot", "thigh"],
-                                                                      "calf, foot and thigh"),
+    ("my toes", ["foot"], "foot"), ("hamstrings", ["thigh"], "thigh"),
+    ("all of them", ["calf", "foot", "thigh"], "calf, foot and thigh"),
 ])
 def test_places_as_people_name_them(text: str, value: list[str], read_as: str | None) -> None:
     assert read_answer(QUESTIONS["locations"], text) == Reading(value, read_as)

@@ -3,7 +3,7 @@
 Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports them all.
 Exit codes: 0 a result was given; 1 a check found problems (lint, scenarios, verify);
 2 bad input or usage, or input and output that cannot be read or written (a full disk, a
-closed stdout); 3 internal error; 130 stopped by Ctrl-C; 141 the reader of stdout went away
+closed stdout); 3 internal error; 130 stopped by Ctrl-C (or Ctrl-D at a question); 141 the reader of stdout went away
 (a broken pipe: nothing is printed, as a shell reports a program the pipe closed on); 143
 ``batch`` stopped by SIGTERM. Every error is one line on stderr, never a traceback.
 """
@@ -30,8 +30,8 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 a result was given; 1 a check found problems; 2 bad input or usage, or a file "
-    "that cannot be read or written; 3 internal error; 130 stopped (Ctrl-C); 141 stdout closed "
-    "by its reader (a broken pipe)."
+    "that cannot be read or written; 3 internal error; 130 stopped (Ctrl-C, or Ctrl-D at a "
+    "question); 141 stdout closed by its reader (a broken pipe)."
 )
 
 

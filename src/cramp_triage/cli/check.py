@@ -71,8 +71,9 @@ def check(
 
     Every answer is optional: leave out what is not known. In a terminal with no answers given,
     check asks one question at a time (on stderr), saying at once when the answers make it
-    urgent; with no answers and no terminal (or --no-input) it refuses, exit code 2. The result gives the level first, what to do now and if it gets
-    worse, possible causes, whom to see and self-care steps. Not a diagnosis.
+    urgent; with no answers and no terminal (or --no-input) it refuses, exit code 2. The
+    result gives the level first, what to do now and if it gets worse, possible causes, whom
+    to see and self-care steps. Not a diagnosis.
 
     Exit codes: 0 a result was given; 2 bad input or usage; 3 internal error; 130 the questions
     were stopped (Ctrl-C or Ctrl-D).
