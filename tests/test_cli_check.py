@@ -187,3 +187,75 @@ def test_the_swelling_option_takes_its_three_answers_and_says_them() -> None:
     assert_one_line_error(run("check", "--leg-swelling", "yes"), EXIT_BAD_INPUT)
     help_text = " ".join(run("check", "--help").stdout.split())
     assert "one_leg" in help_text and "both_legs" in help_text and "--age-years" in help_text
+
+
+# -- answers from a scenario file, and the same answers again for explain --
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+
+
+@pytest.mark.parametrize("command", ["check", "explain"])
+def test_a_scenario_file_gives_the_answers(command: str) -> None:
+    path = SCENARIOS / "long-cramp-not-easing.scenario.yaml"
+    given = yaml.safe_load(path.read_text())["given"]
+    result = run(command, "--input", str(path), "--json")
+    assert result.exit_code == EXIT_OK, result.stderr
+    shown = json.loads(result.stdout)
+    assert (shown if command == "check" else shown["result"]) == triage(given).model_dump(mode="json")
+
+
+def test_case_chooses_one_case_of_several_and_a_wrong_choice_names_them() -> None:
+    path = str(SCENARIOS / "sixteen-and-sixty-five.scenario.yaml")
+    data = yaml.safe_load(Path(path).read_text())
+    aged_15 = {**data["given"], **next(c for c in data["cases"] if c["name"] == "aged-15")["given"]}
+    result = run("check", "--input", path, "--case", "aged-15", "--json")
+    assert json.loads(result.stdout) == triage(aged_15).model_dump(mode="json")
+    for args, says in [([], "holds 4 cases: choose one with --case NAME (aged-15, aged-16, aged-64, aged-65)"),
+                       (["--case", "aged-99"], "has no case 'aged-99'; its cases: aged-15, aged-16")]:
+        refused = run("explain", "--input", path, *args)
+        assert_one_line_error(refused, EXIT_BAD_INPUT)
+        assert says in refused.stderr
+    assert_one_line_error(run("check", "--input", str(EXAMPLE), "--case", "x"), EXIT_BAD_INPUT)
+
+
+@pytest.mark.parametrize("args", [
+    ["--duration", "2", "--location", "calf", "--medication", "Lipitor 20 mg", "--no-eases-with-movement"],
+    ["--input", str(EXAMPLE), "--leg-swelling", "one_leg"],
+    ["--input", str(SCENARIOS / "sixteen-and-sixty-five.scenario.yaml"), "--case", "aged-65", "--age", "70"],
+])
+def test_the_last_line_is_the_explain_command_for_the_same_answers(args: list[str]) -> None:
+    import shlex
+
+    checked = run("check", *args)
+    assert checked.exit_code == EXIT_OK, checked.stderr
+    command = shlex.split(checked.stdout.rstrip().splitlines()[-1])
+    assert command[:2] == ["cramp-triage", "explain"]
+    explained = run(*command[1:], "--json")
+    assert explained.exit_code == EXIT_OK, explained.stderr
+    assert json.loads(explained.stdout)["result"] == json.loads(run("check", *args, "--json").stdout)
+
+
+def test_save_answers_writes_what_input_reads_and_never_replaces_a_file_unasked(tmp_path: Path) -> None:
+    target = tmp_path / "answers.json"
+    result = run("check", "--duration", "1.5", "--location", "calf", "--save-answers", str(target))
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert json.loads(target.read_text()) == {"duration_minutes": 1.5, "locations": ["calf"]}
+    assert result.stdout.rstrip().splitlines()[-1].strip() == f"cramp-triage explain --input {target}"
+    again = run("check", "--input", str(target), "--json")
+    assert json.loads(again.stdout) == triage({"duration_minutes": 1.5, "locations": ["calf"]}).model_dump(mode="json")
+    # no terminal to ask in: an existing file is kept, and nothing is triaged
+    refused = run("check", "--duration", "20", "--save-answers", str(target), "--json")
+    assert_one_line_error(refused, EXIT_BAD_INPUT)
+    assert "exists and was not replaced" in refused.stderr and refused.stdout == ""
+    assert json.loads(target.read_text()) == {"duration_minutes": 1.5, "locations": ["calf"]}
+    # with --json, stdout is the result only
+    other = tmp_path / "other.json"
+    quiet = run("check", "--breathless-or-chest-pain", "--json", "--save-answers", str(other))
+    assert json.loads(quiet.stdout)["level"] == "emergency" and quiet.stderr == ""
+    assert json.loads(other.read_text()) == {"breathless_or_chest_pain": True}
+
+
+def test_save_answers_into_a_folder_that_is_not_there_is_one_line(tmp_path: Path) -> None:
+    result = run("check", "--duration", "2", "--save-answers", str(tmp_path / "missing" / "answers.json"))
+    assert_one_line_error(result, EXIT_BAD_INPUT)
+    assert "missing" in result.stderr

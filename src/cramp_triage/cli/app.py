@@ -3,7 +3,7 @@
 Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports them all.
 Exit codes: 0 a result was given; 1 a check found problems (lint, scenarios, verify);
 2 bad input or usage, or input and output that cannot be read or written (a full disk, a
-closed stdout); 3 internal error; 130 stopped by Ctrl-C; 141 the reader of stdout went away
+closed stdout); 3 internal error; 130 stopped by Ctrl-C (or Ctrl-D at a question); 141 the reader of stdout went away
 (a broken pipe: nothing is printed, as a shell reports a program the pipe closed on); 143
 ``batch`` stopped by SIGTERM. Every error is one line on stderr, never a traceback.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ..untrusted import printable
 from .streams import PipeClosed, safe_streams
@@ -30,8 +30,8 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 a result was given; 1 a check found problems; 2 bad input or usage, or a file "
-    "that cannot be read or written; 3 internal error; 130 stopped (Ctrl-C); 141 stdout closed "
-    "by its reader (a broken pipe)."
+    "that cannot be read or written; 3 internal error; 130 stopped (Ctrl-C, or Ctrl-D at a "
+    "question); 141 stdout closed by its reader (a broken pipe)."
 )
 
 
@@ -40,7 +40,39 @@ def _one_line(message: str) -> str:
     return printable(" ".join(str(message).split()))
 
 
-class OneLineErrors(TyperGroup):
+class FullSummaries(TyperGroup):
+    """Plain help that lists each command with the whole first paragraph of its help, wrapped,
+    instead of cutting it to fit one line with "..."."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                summary = command.short_help or (command.help or "").strip().split("\n\n")[0]
+                rows.append((name, " ".join(summary.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class Sections(TyperCommand):
+    """Plain help with the options in sections (``rich_help_panel`` names each option's), in
+    the order first met: no boxes, and rich is not imported to show it."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        sections: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                default = "Arguments" if param.param_type_name == "argument" else "Other options"
+                sections.setdefault(getattr(param, "rich_help_panel", None) or default, []).append(record)
+        for title, records in sections.items():
+            with formatter.section(title):
+                formatter.write_dl(records)
+
+
+class OneLineErrors(FullSummaries):
     """Runs the app without click's standalone handling, so that a usage error (unknown option,
     bad value) is one plain line on stderr with exit code 2 instead of a boxed message, and an
     unexpected exception is one line with exit code 3 instead of a traceback."""
@@ -144,17 +176,20 @@ app = typer.Typer(
          f"The emergency number and where to get help today follow --region: {SHIPPED_REGIONS}.\n\n"
          + EXIT_CODES_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    # --install-completion and --show-completion (bash, zsh, fish, PowerShell).
+    add_completion=True,
     pretty_exceptions_enable=False,
     # Plain help, wrapped by paragraph like git's or pip's; no boxes, and rich is not imported.
+    # `check` and `explain` group their options in sections (`Sections`).
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None)
+rules_app = typer.Typer(help="Inspect, check and draw a rule pack.", no_args_is_help=True, rich_markup_mode=None,
+                        cls=FullSummaries)
 scenarios_app = typer.Typer(help="Run and explore teaching scenarios (YAML vignettes).", no_args_is_help=True,
-                            rich_markup_mode=None)
+                            rich_markup_mode=None, cls=FullSummaries)
 schema_app = typer.Typer(help="Print the JSON Schemas of the intake and the result.", no_args_is_help=True,
-                         rich_markup_mode=None)
+                         rich_markup_mode=None, cls=FullSummaries)
 app.add_typer(rules_app, name="rules")
 app.add_typer(scenarios_app, name="scenarios")
 app.add_typer(schema_app, name="schema")
@@ -170,7 +205,8 @@ def _root(
 
 # `--rules PATH` on every command that reads a rule pack.
 RULES_OPTION: Any = typer.Option(
-    None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.")
+    None, "--rules", metavar="PATH", help="Use the rule pack in this folder instead of the shipped one.",
+    rich_help_panel="Input")
 
 
 def _region_code(value: Optional[str]) -> Optional[str]:

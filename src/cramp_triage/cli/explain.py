@@ -15,9 +15,9 @@ from typing import Any, Optional
 
 import typer
 
-from .app import REGION_OPTION, RULES_OPTION, app
+from .app import REGION_OPTION, RULES_OPTION, Sections, app
 from .check import NO_INPUT_OPTION, gather_answers, load_triager
-from .intake_options import with_intake_options
+from .intake_options import OUTPUT_PANEL, with_intake_options
 
 ASPECT_WORDS = {"level": "the level", "causes": "the causes", "see": "whom to see", "self_care": "self-care"}
 
@@ -67,26 +67,29 @@ def print_explanation(data: dict[str, Any]) -> None:
     print("\n".join(out))
 
 
-@app.command(epilog="Example: cramp-triage explain --duration 12 --no-eases-with-movement --location calf")
+@app.command(cls=Sections,
+             epilog="Example: cramp-triage explain --duration 12 --no-eases-with-movement --location calf")
 @with_intake_options
 def explain(
     answers: dict[str, Any] | None,
-    json_output: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+    json_output: bool = typer.Option(False, "--json", rich_help_panel=OUTPUT_PANEL,
+                                     help="Print the explanation as JSON."),
     no_input: bool = NO_INPUT_OPTION,
     rules: Optional[Path] = RULES_OPTION,
     region: Optional[str] = REGION_OPTION,
 ) -> None:
     """Show how the answer was reached: every rule that fired, with its sources.
 
-    Takes the same answers as check. For each rule that fired, in firing order: what it
-    matched and concluded, its sources and the article passage it encodes; then the unknown
+    Takes the same answers as check (a JSON intake or a scenario file with --input, options, or
+    the questions in a terminal). For each rule that fired, in firing order: what it matched
+    and concluded, its sources and the article passage it encodes; then the unknown
     answers that could have changed the outcome, and what they could change.
     """
     from ..explain import explain as explain_intake
 
     triager = load_triager(rules)
     triager.pack.wording(region)  # an unknown region fails before any question is asked
-    data = explain_intake(gather_answers(triager, answers, no_input), triager, region)
+    data = explain_intake(gather_answers(triager, answers, no_input, region=region), triager, region)
     if json_output:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:

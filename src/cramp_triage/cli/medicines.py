@@ -10,10 +10,10 @@ from typing import Any, Optional
 import typer
 
 from ..untrusted import printable
-from .app import RULES_OPTION, app, load_pack
+from .app import RULES_OPTION, FullSummaries, app, load_pack
 
 medicines_app = typer.Typer(help="Check how medicine names are read against the vocabulary.",
-                            no_args_is_help=True, rich_markup_mode=None)
+                            no_args_is_help=True, rich_markup_mode=None, cls=FullSummaries)
 app.add_typer(medicines_app, name="medicines")
 
 HOW = {"exact": "generic name", "brand": "brand", "spelling": "spelling", "combination": "one combination product",

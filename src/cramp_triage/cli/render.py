@@ -64,8 +64,10 @@ def heading(console: Any, title: str) -> None:
     console.print(title, style="bold")
 
 
-def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool | None = None) -> None:
-    """Write the result for a person."""
+def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool | None = None,
+                explain_command: str | None = None) -> None:
+    """Write the result for a person; the last line says how to see every rule that fired (with
+    ``explain_command``, the very command to run)."""
     from rich.text import Text
 
     def text(value: str, style: str = "") -> Any:
@@ -104,7 +106,11 @@ def render_text(result: TriageResult, file: TextIO | None = None, *, color: bool
         bullets(console, items)
     console.print()
     console.print(indented(console, text(result.disclaimer, "italic"), "", ""), soft_wrap=True)
-    console.print(indented(console, text(f"Rule pack {result.rule_pack.name} {result.rule_pack.version}; numbers "
-                                         f"for region {result.region} (--region for another). Run "
-                                         "`cramp-triage explain` with the same answers to see every rule that "
-                                         "fired.", "dim"), "", ""), soft_wrap=True)
+    pack = (f"Rule pack {result.rule_pack.name} {result.rule_pack.version}; numbers for region {result.region} "
+            "(--region for another).")
+    if explain_command is None:
+        console.print(indented(console, text(f"{pack} Run `cramp-triage explain` with the same answers to see every "
+                                             "rule that fired.", "dim"), "", ""), soft_wrap=True)
+    else:  # on a line of its own, unwrapped, to copy
+        console.print(text(f"{pack} To see every rule that fired, run:", "dim"))
+        console.print(text(f"  {explain_command}", "dim"), soft_wrap=True)

@@ -52,6 +52,48 @@ class Interview:
         readings = self.pack.reader.read_all(answers.get(MEDICATIONS) or [])
         return self.pack.suggestions(match for reading in readings for match in reading.matches)
 
+    def rank(self, answers: dict[str, Any]) -> int:
+        """How urgent the level for ``answers`` is: -1 with no level, then least to most urgent."""
+        level = self.level(answers)
+        return _RANKS.get(level, -1)
+
+    def open_questions(self, answers: dict[str, Any], settled: set[str]) -> list[Question]:
+        """Every question not yet asked whose answer could still change the outcome, or that a
+        medicine taken suggests, in the order they would be asked (none at the most urgent
+        level). The first is ``next_question``'s."""
+        if self.level(answers) == list(Level)[-1].value:
+            return []
+        suggested = self.suggested(answers)
+        return [question for question in self.questions
+                if question.field not in answers and question.field not in settled
+                and (question.field in suggested or self.relevance.could_change(question.field, answers))]
+
+    def at_most(self, answers: dict[str, Any], settled: set[str]) -> int:
+        """How many questions the interview asks at most, as far as the answers so far tell: those
+        asked and those still open. An unanswered question can hold the level up ("don't know" is
+        never the benign answer: a long cramp whose easing is not yet known is urgent), which
+        closes questions its answer may open again; so the questions that an answer to the next
+        question would open, by lowering the level, count too."""
+        still_open = self.open_questions(answers, settled)
+        if not still_open:
+            return len(settled)
+        fields = {question.field for question in still_open}
+        first = still_open[0].field
+        rank = self.rank(answers)
+        for value in self.relevance.values[first]:
+            after = {**answers, first: value}
+            if self.rank(after) < rank:
+                fields |= {question.field for question in self.open_questions(after, settled | {first})}
+        return len(settled) + len(fields)
+
+    def could_lower(self, answers: dict[str, Any], settled: set[str]) -> bool:
+        """Could one answer to a question still open lower the level? Until none can, the level
+        reached is only where a "don't know" would leave it."""
+        rank = self.rank(answers)
+        return any(self.rank({**answers, question.field: value}) < rank
+                   for question in self.open_questions(answers, settled)
+                   for value in self.relevance.values[question.field])
+
     def next_question(self, answers: dict[str, Any], settled: set[str]) -> Question | None:
         """The first question, in order, whose answer could still change the outcome or that a
         medicine taken suggests; ``None`` when there is none (or the level is already the most
@@ -66,6 +108,8 @@ class Interview:
                 return question
         return None
 
+
+_RANKS = {level.value: rank for rank, level in enumerate(Level)}
 
 # One Interview per Triager, built on first use: building one reads the questions and works out
 # each field's partners, work that every question after the first can reuse.
