@@ -1,4 +1,5 @@
-"""``cramp-triage batch IN -o OUT``: triage a JSON Lines or CSV file into JSON Lines, over processes.
+"""``cramp-triage batch IN -o OUT``: triage a JSON Lines, CSV or Parquet file into JSON Lines, over
+processes (or, with ``--dask``, on a Dask cluster: ``cramp_triage.dask``).
 
 OUT is written to a temporary file beside it and renamed over it only when every line is done:
 a failed or stopped run (an error, Ctrl-C, SIGTERM) leaves the previous OUT exactly as it was.
@@ -23,12 +24,14 @@ from .app import EXIT_FINDINGS, RULES_OPTION, app, fail
 def batch(
     input_path: str = typer.Argument(
         ..., metavar="IN",
-        help="JSON Lines (one intake object per line) or CSV (a header of intake field names; "
-             "';' between several locations or medicines); '-' for stdin."),
+        help="JSON Lines (one intake object per line), CSV (a header of intake field names; "
+             "';' between several locations or medicines) or Parquet (columns named as intake fields); "
+             "'-' for stdin."),
     output: str = typer.Option(
         ..., "--output", "-o", metavar="OUT", help="Write JSON Lines here, one per input line ('-' for stdout)."),
     input_format: Optional[str] = typer.Option(
-        None, "--format", metavar="jsonl|csv", help="Input format (default: csv for a .csv file, else jsonl)."),
+        None, "--format", metavar="jsonl|csv|parquet",
+        help="Input format (default: csv for a .csv file, parquet for .parquet, else jsonl)."),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
     rules: Optional[Path] = RULES_OPTION,
