@@ -27,7 +27,7 @@ import re
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,10 +241,10 @@ def _over_workers(pack: Any, workers: int, chunks: Iterator[tuple[Chunk, int]],
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _lines(source: IO[bytes]) -> Iterator[Record]:
-    """Each physical line, numbered from 1, without its line break; a line over
+def _lines(source: IO[bytes], first: int = 1) -> Iterator[Record]:
+    """Each physical line, numbered from ``first``, without its line break; a line over
     ``MAX_LINE_BYTES`` is read past in bounded pieces and given as None."""
-    number = 0
+    number = first - 1
     while True:
         line = source.readline(MAX_LINE_BYTES + 1)
         if not line:
@@ -353,20 +353,27 @@ def triage_chunk(chunk: Chunk) -> ChunkResult:
     lines: list[str] = []
     triaged = rejected = 0
     hits_before = _triager.cache_info["result_hits"]
-    for number, raw in records:
-        try:
-            result = _triager.triage(record_answers(fmt, header, raw))
-        except CrampTriageError as error:
+    for number, outcome in triage_records(_triager, fmt, header, records):
+        if isinstance(outcome, CrampTriageError):
             rejected += 1
-            lines.append(_error_line(number, error))
-        except Exception as error:  # noqa: BLE001 - one bad line must not end the batch
-            rejected += 1
-            lines.append(_error_line(number, CrampTriageError(f"internal error ({type(error).__name__})",
-                                                              [Problem("line", str(error))])))
+            lines.append(_error_line(number, outcome))
         else:
             triaged += 1
-            lines.append(f'{{"line": {number}, "result": {result.model_dump_json()}}}\n')
+            lines.append(f'{{"line": {number}, "result": {outcome.model_dump_json()}}}\n')
     return "".join(lines), triaged, rejected, _triager.cache_info["result_hits"] - hits_before
+
+
+def triage_records(triager: Any, fmt: str, header: list[str] | None,
+                   records: Iterable[Record]) -> Iterator[tuple[int, Any]]:
+    """Each record as (its number, its ``TriageResult`` or the ``CrampTriageError`` saying why
+    not): a bad record, or a failure on one, never ends the rest."""
+    for number, raw in records:
+        try:
+            yield number, triager.triage(record_answers(fmt, header, raw))
+        except CrampTriageError as error:
+            yield number, error
+        except Exception as error:  # noqa: BLE001 - one bad line must not end the batch
+            yield number, CrampTriageError(f"internal error ({type(error).__name__})", [Problem("line", str(error))])
 
 
 def record_answers(fmt: str, header: list[str] | None, raw: Any) -> Any:
@@ -375,12 +382,20 @@ def record_answers(fmt: str, header: list[str] | None, raw: Any) -> Any:
     if isinstance(raw, CrampTriageError):
         raise raw
     if isinstance(raw, dict):  # a Parquet row: typed values, text read as its field's type
-        from ..intake import parse_intake_text
-
-        return parse_intake_text(raw)
+        return row_intake(raw)
     if raw is None:
         raise IntakeError("invalid intake", [Problem("line", f"the line is over {MAX_LINE_BYTES} bytes")])
     return _jsonl_answers(raw) if fmt == "jsonl" else _csv_answers(header or [], raw)
+
+
+def row_intake(row: dict[str, Any]) -> Any:
+    """A row of typed cells (Parquet, a data frame) as an ``Intake``: a text cell is read as its
+    field's type, as a CSV cell is (several places or medicines in one text separated by ``;``)."""
+    from ..intake import LIST_FIELDS, parse_intake_text
+
+    answers = {name: [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+               if name in LIST_FIELDS and isinstance(value, str) else value for name, value in row.items()}
+    return parse_intake_text(answers)
 
 
 def _jsonl_answers(raw: bytes) -> Any:
@@ -417,6 +432,17 @@ def _csv_answers(header: list[str], raw: bytes) -> Any:
     if problems:
         raise IntakeError("invalid intake", problems)
     return parse_intake_text(answers)  # each cell read as its field's type; then as strict as JSON
+
+
+def read_lines(source: IO[bytes], first: int = 1) -> Iterator[Record]:
+    """The records of a JSON Lines or CSV ``source`` (a part of a file, for a partition: its
+    first line numbered ``first``), as the batch reads them."""
+    return _lines(source, first)
+
+
+def read_csv_header(source: IO[bytes]) -> list[str]:
+    """The CSV header (line 1), checked against the intake fields; raises ``BatchInputError``."""
+    return _csv_header(_lines(source))
 
 
 def _error_line(number: int, error: CrampTriageError) -> str:

@@ -38,6 +38,10 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     keep_partial: bool = typer.Option(
         False, "--keep-partial", help="If the run fails or is stopped, keep the lines done so far in OUT.partial."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="Run on the Dask scheduler at ADDRESS (host:port), or 'local' for a cluster of --workers processes "
+             "here (needs cramp-triage[dask]). OUT may then be .jsonl, .csv or .parquet (flat result columns)."),
 ) -> None:
     """Triage every line of IN into OUT: {"line": N, "result": ...} or {"line": N, "error": ...}.
 
@@ -52,6 +56,9 @@ def batch(
     from ..batch import run_batch, same_file
 
     fmt = format_for(input_path, input_format)
+    if dask is not None:
+        _on_dask(input_path, output, fmt, dask, workers, rules, quiet)
+        return
     source = _open_input(input_path)
     try:
         if output != "-" and same_file(source, output):
@@ -84,6 +91,35 @@ def batch(
     finally:
         if source is not sys.stdin.buffer:
             source.close()
+    if not quiet:
+        print(f"cramp-triage: batch: {summary}", file=sys.stderr)
+    if summary.rejected:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _on_dask(input_path: str, output: str, fmt: str, address: str, workers: Optional[int], rules: Optional[Path],
+             quiet: bool) -> None:
+    """``batch --dask``: the partitions on a Dask cluster, OUT replaced only when all are in."""
+    if input_path == "-" or output == "-":
+        fail("--dask reads IN and writes OUT as files (the workers read IN themselves), not '-'")
+    from ..batch import format_for
+    from ..batch.output import same_file
+    from ..files import open_regular
+    from ..errors import BatchInputError
+
+    with open_regular(input_path, BatchInputError) as source:
+        if same_file(source, output):
+            fail(f"OUT is the same file as IN ({output}); choose another output file")
+    try:
+        from ..dask import connect, run_batch_dask
+    except ImportError:
+        fail("--dask needs Dask: pip install 'cramp-triage[dask]'")
+    client, close = connect(address, workers)
+    try:
+        summary = run_batch_dask(input_path, output, client, fmt=fmt, out_fmt=format_for(output),
+                                 rules=str(rules.resolve()) if rules is not None else None)
+    finally:
+        close()
     if not quiet:
         print(f"cramp-triage: batch: {summary}", file=sys.stderr)
     if summary.rejected:
