@@ -195,3 +195,23 @@ def test_importing_cramp_triage_imports_no_dask_nor_pyarrow():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_batch_command_on_a_local_cluster(tmp_path):
+    """`cramp-triage batch IN -o OUT --dask local --workers 2`, as docs/cli.md gives it."""
+    import pandas as pd
+
+    source = tmp_path / "intakes.jsonl"
+    source.write_text("\n".join(lines(30)) + "\n")
+    out = tmp_path / "results.parquet"
+    done = subprocess.run([str(Path(sys.executable).parent / "cramp-triage"), "batch", str(source), "-o", str(out),
+                           "--dask", "local", "--workers", "2"], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 1, done.stderr  # lines 6, 10, 19, 23 are not intakes
+    assert "30 lines: 26 triaged, 4 rejected" in done.stderr.splitlines()[-1]
+    frame = pd.read_parquet(out)
+    assert list(frame["line"]) == list(range(1, 31))
+    assert [row["line"] for _, row in frame.iterrows() if isinstance(row["error"], str)] == [6, 10, 19, 23]
+    refused = subprocess.run([str(Path(sys.executable).parent / "cramp-triage"), "batch", "-", "-o", str(out),
+                              "--dask", "local"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1

@@ -31,7 +31,9 @@ from ..errors import BatchInputError, CrampTriageError, Problem
 from ..files import open_regular
 from .frame import RESULT_COLUMNS, flat_result, worker_triager
 
-PARTITION_BYTES = 8_000_000  # about 50,000 intakes of JSON Lines
+PARTITION_BYTES = 8_000_000  # at most: about 50,000 intakes of JSON Lines
+MIN_PARTITION_BYTES = 64_000
+PARTITIONS_PER_WORKER = 4  # at least, when the input allows: a slow or lost worker holds up a quarter of its share
 OUTPUT_FORMATS = ("jsonl", "csv", "parquet")
 RETRIES = 3
 
@@ -207,8 +209,15 @@ def connect(address: str, workers: int | None = None) -> tuple[Any, Callable[[],
     return client, client.close
 
 
+def partition_size(path: str, workers: int) -> int:
+    """Bytes per partition: ``PARTITIONS_PER_WORKER`` partitions for each worker at least, each
+    between ``MIN_PARTITION_BYTES`` and ``PARTITION_BYTES``."""
+    size = os.stat(path).st_size
+    return max(MIN_PARTITION_BYTES, min(PARTITION_BYTES, size // (PARTITIONS_PER_WORKER * max(1, workers)) + 1))
+
+
 def run_batch_dask(path: str, output: str, client: Any, fmt: str = "jsonl", out_fmt: str = "jsonl",
-                   rules: str | None = None, partition_bytes: int = PARTITION_BYTES,
+                   rules: str | None = None, partition_bytes: int | None = None,
                    on_partition: Callable[[int], None] | None = None,
                    summary: BatchSummary | None = None) -> BatchSummary:
     """Triage IN on ``client``'s cluster into OUT; returns the counts. ``on_partition`` is called
@@ -217,9 +226,10 @@ def run_batch_dask(path: str, output: str, client: Any, fmt: str = "jsonl", out_
         raise BatchInputError("unknown output format", [Problem("output", f"use one of {', '.join(OUTPUT_FORMATS)}")])
     started = time.perf_counter()
     summary = summary if summary is not None else BatchSummary()
-    header, parts = plan(path, fmt, partition_bytes)
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    header, parts = plan(path, fmt, partition_bytes or partition_size(path, workers))
     writer = _Writer(output, out_fmt)
-    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    window = 2 * workers
     absolute = str(Path(path).resolve())
     try:
         pending: deque[tuple[Partition, Any]] = deque()

@@ -58,11 +58,12 @@ def diff_corpus_on_dask(old: Path, new: Path, corpus: str, fmt: str, address: st
                         changed: Callable[[str], Any] | None = None, partition_bytes: int | None = None) -> DiffReport:
     """The corpus diff on a Dask cluster (``address``: a scheduler, 'local', or a ``Client``);
     changed rows go to ``changed`` in input order. Every worker must see OLD, NEW and the corpus."""
-    from .batch import PARTITION_BYTES
+    from .batch import partition_size
 
     client, close = (address, lambda: None) if not isinstance(address, str) else connect(address)
     try:
-        header, parts = plan(corpus, fmt, partition_bytes or PARTITION_BYTES)
+        workers = len(client.scheduler_info().get("workers", {}))
+        header, parts = plan(corpus, fmt, partition_bytes or partition_size(corpus, workers))
         paths = [str(Path(p).resolve()) for p in (old, new, corpus)]
         futures = [client.submit(diff_partition, *paths[:2], paths[2], fmt, header, part, retries=RETRIES, pure=False)
                    for part in parts]
