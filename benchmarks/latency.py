@@ -6,7 +6,7 @@ For every intake of the fixed seeded set (``common.intakes``) it times, in a rot
 - ``plain``: the same rules as closures (``plain_floor.py``; a tighter floor, same answers);
 - ``assembly``: ``assemble()`` of that intake's evaluation into a ``TriageResult``;
 - ``uncached``: ``Triager(cache_size=0).triage`` (parse + facts + durable-rules + assembly);
-- ``cached``: ``Triager(cache_size=N).triage`` on a second pass over the set (every call a
+- ``cached``: ``Triager(cache_size=N, result_cache_size=N).triage`` on a second pass over the set (every call a
   result hit: the key of the answers as given, an LRU look-up, the frozen result made before;
   target ≤ 20 µs at the median);
 - ``naive``: ``naive_driver.NaiveTriager.triage`` (fresh sid, ``get_facts``, ``delete_state``);
@@ -47,7 +47,7 @@ def measure(n: int) -> dict:
     reference = ReferenceEvaluator(pack)
     plain = PlainFloor(pack)
     uncached = Triager(pack, cache_size=0)
-    cached = Triager(pack, cache_size=n)
+    cached = Triager(pack, cache_size=n, result_cache_size=n)
     naive = NaiveTriager(pack)
     evaluations = [uncached.evaluate(answers) for answers in samples]  # for timing assembly alone
     for answers in samples:  # first pass: fill the cache (and warm everything up)

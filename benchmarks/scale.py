@@ -66,7 +66,7 @@ def hit_cost(n: int) -> dict:
     from cramp_triage import Triager
 
     samples = intakes(n)
-    cached, uncached = Triager(cache_size=n), Triager(cache_size=0)
+    cached, uncached = Triager(cache_size=n, result_cache_size=n), Triager(cache_size=0)
     for answers in samples:
         cached.triage(answers)
     hits, misses = [], []

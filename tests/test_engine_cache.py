@@ -225,3 +225,14 @@ def test_threads_sharing_a_cached_triager_get_the_uncached_answers(pack, uncache
     info = triager.cache_info
     assert info["hits"] + info["misses"] == 8 * 200
     assert info["hits"] > 0 and info["entries"] <= 8
+
+
+def test_the_result_cache_has_its_own_bound(pack):
+    triager = Triager(pack, cache_size=8, result_cache_size=2)
+    for minutes in (1, 2, 3, 1):
+        triager.triage({"duration_minutes": minutes})
+    info = triager.cache_info
+    assert (info["results"], info["result_hits"], info["entries"], info["hits"]) == (2, 0, 3, 1)  # 1: a firing hit
+    assert Triager(pack, cache_size=4).cache_info["size"] == 4
+    with pytest.raises(ValueError, match="result_cache_size"):
+        Triager(pack, result_cache_size=-1)

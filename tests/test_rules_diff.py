@@ -183,3 +183,21 @@ def test_the_command_over_a_parquet_corpus(pair, tmp_path):
     data = json.loads(result.stdout)
     assert result.exit_code == 0, result.stderr
     assert (data["intakes"], data["levels"]) == (3, {"up": 1, "down": 0, "same": 2})
+
+
+@pytest.mark.slow
+def test_the_worked_example_in_the_docs_is_current():
+    """docs/rule-pack.md shows `rules diff tests/data/pack-1.0 rules --format md`: each table row
+    and the summary there must be what the command prints now (about 12 s: the real packs)."""
+    from cli_helpers import run
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "rule-pack.md").read_text(encoding="utf-8")
+    shown = text.split("<!-- diff-example:start -->")[1].split("<!-- diff-example:end -->")[0]
+    shown_lines = [line[2:] for line in shown.strip().splitlines() if line.startswith("> ")]
+    result = run("rules", "diff", str(root / "tests" / "data" / "pack-1.0"), str(root / "rules"), "--format", "md")
+    assert result.exit_code == 0, result.stderr  # 2.0 lowers no level
+    printed = set(result.stdout.splitlines())
+    rows = [line for line in shown_lines if line.startswith("|") or line.startswith("Compared")]
+    assert len(rows) > 30
+    assert [line for line in rows if line not in printed] == []

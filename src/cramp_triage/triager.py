@@ -1,14 +1,14 @@
 """``Triager``: one rule pack, ready to triage. It turns an intake into facts, runs them in the
 ``Engine`` (or takes the firings from its cache), and shapes the result.
 
-Two bounded LRU caches, each ``cache_size`` entries:
+Two bounded LRU caches:
 
-- results, keyed on everything that changes a result (``_result_key``): the answers exactly as
+- results (``result_cache_size`` entries), keyed on everything that changes a result (``_result_key``): the answers exactly as
   given, medicine names as typed included, since ``medications[].given``,
   ``unrecognised_medications`` and the hints repeat the words. A hit returns the very result
   made before, with no work: it is frozen (``frozen.freeze``), so no caller can change what the
   next one gets.
-- firings, keyed on the exact JSON of the engine facts: answers worded differently that give
+- firings (``cache_size`` entries), keyed on the exact JSON of the engine facts: answers worded differently that give
   the same facts ("Lipitor", "atorvastatin 20 mg") skip the engine; the result is then made
   afresh from the words of this call.
 """
@@ -32,6 +32,9 @@ from .pack import RulePack, default_rules_path
 from .result import TriageResult
 
 DEFAULT_CACHE_SIZE = 1024  # distinct fact sets remembered; about 10 KiB each, so about 10 MiB when full
+# Finished results remembered: a result holds its whole trace, about 70 KiB in memory, so about
+# 18 MiB when full. Real intakes cluster on few answer sets; raise it where memory allows.
+DEFAULT_RESULT_CACHE_SIZE = 256
 
 
 def _fresh(firings: tuple[Firing, ...]) -> list[Firing]:
@@ -117,35 +120,39 @@ class Triager:
     ``Triager()`` uses the shipped pack; ``Triager("path/to/rules")`` or ``Triager(pack)`` another.
     Building one proves the pack runnable (``engine.prove_runnable``): a pack past the engine's
     limits raises ``RulePackError`` naming the rule, here rather than on some later intake.
-    ``cache_size`` bounds the cache of engine firings (``0`` turns it off). Use it as a context
+    ``cache_size`` bounds the cache of engine firings, ``result_cache_size`` that of finished
+    results (at most ``cache_size``; ``cache_size=0`` turns both off). Use it as a context
     manager, or call ``close()``, to free the engine's memory early.
     """
 
-    def __init__(self, rules: str | Path | RulePack | None = None, *, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+    def __init__(self, rules: str | Path | RulePack | None = None, *, cache_size: int = DEFAULT_CACHE_SIZE,
+                 result_cache_size: int = DEFAULT_RESULT_CACHE_SIZE) -> None:
         if isinstance(rules, RulePack):
             self.pack = rules
         else:
             self.pack = RulePack.load(rules if rules is not None else default_rules_path())
-        if cache_size < 0:
-            raise ValueError("cache_size must be 0 (no cache) or more")
+        if cache_size < 0 or result_cache_size < 0:
+            raise ValueError("cache_size and result_cache_size must be 0 (no cache) or more")
         self.compiled: CompiledPack = compile_pack(self.pack)
         prove_runnable(self.compiled)  # every engine limit checked; any other pack tried once, in a child
         self._engine = Engine(self.compiled)
         self._cache: _LRU[tuple[Firing, ...]] | None = _LRU(cache_size) if cache_size else None
-        self._results: _LRU[TriageResult] | None = _LRU(cache_size) if cache_size else None
+        results = min(cache_size, result_cache_size)
+        self._results: _LRU[TriageResult] | None = _LRU(results) if results else None
         _watch_forks(self)
 
     @property
     def cache_info(self) -> dict[str, int]:
-        """The caches: ``size`` (each holds at most this many), ``entries`` (fact sets held),
+        """The caches: ``size`` (fact sets it holds at most), ``entries`` (fact sets held),
         ``results`` (results held), ``hits`` (calls that did not run the engine: a result hit or
         a firing hit), ``misses`` (calls that ran it), ``result_hits`` (calls answered with a
         result made before, no work at all). All 0 when the cache is off."""
         cache, results = self._cache, self._results
-        if cache is None or results is None:
+        if cache is None:
             return dict.fromkeys(("size", "entries", "results", "hits", "misses", "result_hits"), 0)
-        return {"size": cache.size, "entries": len(cache), "results": len(results),
-                "hits": cache.hits + results.hits, "misses": cache.misses, "result_hits": results.hits}
+        held, result_hits = (len(results), results.hits) if results is not None else (0, 0)
+        return {"size": cache.size, "entries": len(cache), "results": held,
+                "hits": cache.hits + result_hits, "misses": cache.misses, "result_hits": result_hits}
 
     def evaluate(self, intake: Intake | dict[str, Any]) -> Evaluation:
         """Run the rules on one intake and return the raw firings (``triage`` shapes them)."""

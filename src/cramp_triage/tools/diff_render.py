@@ -74,7 +74,7 @@ def to_markdown(report: DiffReport) -> str:
         return printable(text).replace("|", "\\|")
 
     lines = [f"# Rule pack change: {cell(data['old'])} → {cell(data['new'])}", "",
-             f"Compared {_what(data)}. {_verdict(report)}.", "",
+             f"Compared {_what(data)}. {_verdict(report).capitalize()}.", "",
              "| level | intakes | share |", "|---|---:|---:|"]
     lines += [f"| {w} | {levels[w]:,} | {_share(levels[w], total)} |" for w in ("up", "down", "same")]
     if data["moves"]:
