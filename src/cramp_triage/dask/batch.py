@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import time
 from collections import deque
@@ -193,8 +194,9 @@ def connect(address: str, workers: int | None = None) -> tuple[Any, Callable[[],
         raise BatchInputError("--dask needs Dask", [Problem(
             "dask", "install it with: pip install 'cramp-triage[dask]'")]) from None
     if address == "local":
+        # Its log lines (a worker slow to close on a busy machine) are not the batch's to report.
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=":0")
+                               dashboard_address=":0", silence_logs=logging.ERROR)
         client = Client(cluster)
 
         def close() -> None:
