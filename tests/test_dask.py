@@ -215,3 +215,15 @@ def test_the_batch_command_on_a_local_cluster(tmp_path):
     refused = subprocess.run([str(Path(sys.executable).parent / "cramp-triage"), "batch", "-", "-o", str(out),
                               "--dask", "local"], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+
+
+def test_a_pack_that_has_read_a_typo_still_goes_to_a_fresh_interpreter(pack):
+    """A Dask worker has threads, so a pack's trial runs in a fresh interpreter, sent there
+    pickled; a reader that has met a typo holds rapidfuzz, which must not stop it."""
+    import pickle
+
+    from cramp_triage.engine import compile_pack
+
+    assert pack.reader.read_all(["atorvastatn"])[0].matches  # one typo: rapidfuzz is loaded
+    copy = pickle.loads(pickle.dumps(compile_pack(pack)))
+    assert copy.pack.reader.read_all(["simvastatn"])[0].matches[0].name == "simvastatin"

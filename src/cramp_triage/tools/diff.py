@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ..errors import CrampTriageError
 from ..facts import intake_facts
@@ -301,13 +301,15 @@ Cell = tuple[int, Answers]  # how many intakes of the full product, and the smal
 
 
 def _tag(side: int, key: Key) -> Key:
-    return (frozenset(((side, rid), i) for rid, i in key[0]),
-            frozenset(((side, rid), i, truth) for rid, i, truth in key[1]))
+    """A pack's key with each rule id tagged by its side (0 old, 1 new), so two keys merge as one."""
+    return cast(Key, (frozenset(((side, rid), i) for rid, i in key[0]),
+                      frozenset(((side, rid), i, truth) for rid, i, truth in key[1])))
 
 
 def _joint_cone(cones: tuple[Cone, Cone]) -> Cone:
-    return Cone(frozenset((side, rid) for side, cone in enumerate(cones) for rid in cone.rules),
-                frozenset(((side, rid), i) for side, cone in enumerate(cones) for rid, i in cone.patterns))
+    rules: Any = frozenset((side, rid) for side, cone in enumerate(cones) for rid in cone.rules)
+    patterns: Any = frozenset(((side, rid), i) for side, cone in enumerate(cones) for rid, i in cone.patterns)
+    return Cone(rules, patterns)
 
 
 class _Space:
@@ -444,10 +446,7 @@ def item_labels(old: RulePack, new: RulePack) -> dict[tuple[str, str], str]:
     """Each cause, referral and self-care step in words (the new pack's, else the old's)."""
     labels: dict[tuple[str, str], str] = {}
     for pack in (old, new):
-        for name, term in pack.terms.causes.items():
-            labels[("cause", name)] = term.label
-        for name, term in pack.terms.see.items():
-            labels[("see", name)] = term.who
-        for name, term in pack.terms.self_care.items():
-            labels[("self_care", name)] = term.text
+        labels.update({("cause", name): cause.label for name, cause in pack.terms.causes.items()})
+        labels.update({("see", name): see.who for name, see in pack.terms.see.items()})
+        labels.update({("self_care", name): step.text for name, step in pack.terms.self_care.items()})
     return labels
