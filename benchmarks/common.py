@@ -6,6 +6,7 @@ import os
 import platform
 import random
 import statistics
+from collections.abc import Iterator
 from typing import Any
 
 SEED = 20261125
@@ -29,8 +30,12 @@ MEDICINE_TEXTS = [
 def intakes(n: int = N_INTAKES, seed: int = SEED) -> list[dict[str, Any]]:
     """``n`` varied intakes, the same for every run: 0-8 yes/no answers (mostly "no"), and
     duration, locations, frequency and medicines each present in some. Most are distinct."""
+    return list(iter_intakes(n, seed))
+
+
+def iter_intakes(n: int, seed: int = SEED) -> Iterator[dict[str, Any]]:
+    """The same intakes as ``intakes``, one at a time (a million need not be held at once)."""
     rng = random.Random(seed)
-    out = []
     for _ in range(n):
         answers: dict[str, Any] = {}
         for name in rng.sample(YES_NO, rng.randint(0, 8)):
@@ -43,8 +48,7 @@ def intakes(n: int = N_INTAKES, seed: int = SEED) -> list[dict[str, Any]]:
             answers["cramps_per_week"] = rng.randint(0, 14)
         if rng.random() < 0.4:
             answers["medications"] = rng.sample(MEDICINE_TEXTS, rng.randint(1, 3))
-        out.append(answers)
-    return out
+        yield answers
 
 
 def percentile(values: list[float], q: float) -> float:

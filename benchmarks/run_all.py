@@ -24,10 +24,12 @@ START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
 FULL = {"latency.py": ["--n", "20000"], "memory.py": ["--n", "100000"],
         "batch_throughput.py": ["--n", "20000", "--rounds", "3"], "verify_speed.py": [],
-        "medicines.py": ["--rounds", "20"], "server_throughput.py": ["--n", "8000"]}
+        "medicines.py": ["--rounds", "20"], "server_throughput.py": ["--n", "8000"],
+        "scale.py": ["--n", "1000000"]}
 QUICK = {"latency.py": ["--n", "2000"], "memory.py": ["--n", "10000"],
          "batch_throughput.py": ["--n", "3000", "--rounds", "1"], "verify_speed.py": [],
-         "medicines.py": ["--rounds", "3"], "server_throughput.py": ["--n", "1000"]}
+         "medicines.py": ["--rounds", "3"], "server_throughput.py": ["--n", "1000"],
+        "scale.py": ["--n", "5000", "--hits", "2000"]}
 
 
 def run(script: str, args: list[str]) -> dict:
@@ -47,12 +49,14 @@ def main() -> None:
     import latency
     import medicines
     import memory
+    import scale
     import server_throughput
     import verify_speed
 
     reporters = {"latency.py": latency.report, "memory.py": memory.report,
                  "batch_throughput.py": batch_throughput.report, "verify_speed.py": verify_speed.report,
-                 "medicines.py": medicines.report, "server_throughput.py": server_throughput.report}
+                 "medicines.py": medicines.report, "server_throughput.py": server_throughput.report,
+                 "scale.py": scale.report}
     command = "python benchmarks/run_all.py" + (" --quick" if args.quick else "") + (" --readme" if args.readme else "")
     sections = [f"Produced by `{command}` on {datetime.date.today().isoformat()}.", ""]
     results = {}

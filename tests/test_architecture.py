@@ -18,6 +18,7 @@ PACKAGE = Path(cramp_triage.__file__).parent
 # from above. Names in one set are independent of each other.
 LAYERS: list[set[str]] = [
     {"cli", "pytest_plugin"},
+    {"dask"},
     {"tools", "server"},
     {"scenarios", "batch", "explain"},
     {"interview"},
@@ -29,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"intake", "result"},
     {"fhir_response"},
     {"files", "answer_shape"},
-    {"errors", "about", "untrusted"},
+    {"errors", "about", "untrusted", "frozen"},
 ]
 
 

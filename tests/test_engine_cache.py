@@ -1,7 +1,10 @@
-"""The firing cache in front of the engine: it changes no result, stays bounded, leaks nothing."""
+"""The caches in front of the engine (finished results, and firings): they change no result,
+stay bounded, leak nothing, and no caller can change what the next one gets."""
 
 from __future__ import annotations
 
+import copy
+import pickle
 import threading
 
 import pytest
@@ -90,30 +93,104 @@ def test_the_cache_is_bounded_and_forgets_the_oldest(pack):
     triager.triage({"duration_minutes": 10})  # recent: kept
     triager.triage({"duration_minutes": 1})  # oldest: gone
     assert (triager.cache_info["hits"], triager.cache_info["misses"]) == (1, 11)
+    assert (triager.cache_info["results"], triager.cache_info["result_hits"]) == (3, 1)
 
 
 def test_cache_size_zero_turns_it_off(pack):
     triager = Triager(pack, cache_size=0)
     for _ in range(3):
         assert triager.triage({"leg_swelling": True}).level is Level.urgent
-    assert triager.cache_info == {"size": 0, "entries": 0, "hits": 0, "misses": 0}
+    assert triager.cache_info == {"size": 0, "entries": 0, "results": 0, "hits": 0, "misses": 0, "result_hits": 0}
     with pytest.raises(ValueError, match="cache_size"):
         Triager(pack, cache_size=-1)
 
 
 def test_changing_a_result_does_not_change_the_next_one(pack):
     triager = Triager(pack)
-    answers = {"locations": ["calf"], "duration_minutes": 2, "during_sleep": True}
+    answers = {"locations": ["calf"], "duration_minutes": 2, "during_sleep": True, "medications": ["Lipitor"]}
     first = triager.triage(answers)
     expected = first.model_dump()
-    for step in first.trace:
-        for fact in step.matched:
-            fact.setdefault("locations", []).append("thigh")
-        step.concluded.clear()
+    changes = [
+        lambda: first.trace[0].matched[0].setdefault("locations", []),
+        lambda: first.trace[0].matched[0].update(fact="x"),
+        lambda: first.trace[0].matched.append({}),
+        lambda: first.trace[-1].concluded.clear(),
+        lambda: first.causes.append(first.causes[0]),
+        lambda: first.see.sort(),
+        lambda: first.unanswered_red_flags.extend(["pregnant"]),
+        lambda: first.causes[0].evidence.__setitem__(0, "changed"),
+        lambda: first.medications[0].classes.pop(),
+        lambda: first.trace.__iadd__(first.trace),
+    ]
+    for change in changes:
+        with pytest.raises(TypeError, match="cannot be changed"):
+            change()
     evaluation = triager.evaluate(answers)
-    evaluation.firings[0].matched.clear()
-    assert triager.triage(answers).model_dump() == expected
-    assert triager.cache_info["hits"] == 2  # evaluate() and the last triage() were hits
+    evaluation.firings[0].matched.clear()  # the raw firings are the caller's own copy
+    again = triager.triage(answers)
+    assert again is first  # the same result, not rebuilt
+    assert again.model_dump() == expected
+    assert triager.cache_info["result_hits"] == 1
+
+
+def test_a_frozen_result_copies_into_plain_data(pack, uncached):
+    answers = {"duration_minutes": 12, "locations": ["calf", "foot"]}
+    result = Triager(pack).triage(answers)
+    expected = uncached.triage(answers)
+    dumped = result.model_dump()
+    dumped["trace"][0]["matched"].append({})  # model_dump() is the caller's to change
+    deep = result.model_copy(deep=True)
+    deep.trace[0].matched.append({})
+    copy.deepcopy(result).trace[0].matched.append({})
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert result == expected and result.model_dump_json() == expected.model_dump_json()
+
+
+def test_a_result_hit_is_the_same_words_only(pack, uncached):
+    """The words typed are part of the result key: another wording of the same medicines is a
+    result miss (its `given`, `unrecognised_medications` and hints are its own), then a hit."""
+    triager = Triager(pack)
+    wordings = [["Lipitor 20 mg", "chamomile tea"], ["atorvastatin", "nettle tea"], [" Lipitor 20 mg", "chamomile tea"],
+                ["Lipitor 20 mg", "inhaler"]]
+    for medicines in wordings + wordings:
+        answers = {"medications": medicines}
+        assert triager.triage(answers).model_dump() == uncached.triage(answers).model_dump()
+    assert triager.cache_info["result_hits"] == len(wordings)
+    assert triager.triage({"medications": ["Lipitor 20 mg", "inhaler"]}).medicine_hints  # a hint, per wording
+
+
+@pytest.mark.parametrize("first, second", [
+    ({"duration_minutes": 2}, {"duration_minutes": 2.0}),  # int and float: each its own key
+    ({"leg_swelling": True}, {"leg_swelling": "one_leg"}),  # read alike, kept apart
+    ({"pregnant": None}, {}),  # null named, or left out
+])
+def test_answers_that_read_alike_are_each_answered_right(pack, uncached, first, second):
+    triager = Triager(pack)
+    for answers in (first, second, first, second):
+        assert triager.triage(answers).model_dump() == uncached.triage(answers).model_dump()
+    assert triager.cache_info["result_hits"] == 2
+
+
+def test_an_invalid_answer_is_never_served_from_the_cache(pack):
+    from cramp_triage import IntakeError
+
+    triager = Triager(pack)
+    triager.triage({"locations": ["calf"], "cramps_per_week": 3})
+    for bad in ({"locations": ("calf",), "cramps_per_week": 3},  # a tuple: strict JSON arrays only
+                {"locations": ["calf"], "cramps_per_week": True},  # true is not 1
+                {"locations": ["calf"], "cramps_per_week": "3"}):
+        with pytest.raises(IntakeError):
+            triager.triage(bad)
+    assert triager.cache_info["result_hits"] == 0
+
+
+def test_an_intake_and_its_json_each_hit(pack):
+    triager = Triager(pack)
+    intake = Intake(duration_minutes=12, locations=["calf"])
+    first = triager.triage(intake)
+    assert triager.triage(Intake(duration_minutes=12, locations=["calf"])) is first
+    assert triager.triage({"duration_minutes": 12, "locations": ["calf"]}) == first
+    assert triager.cache_info["result_hits"] == 1
 
 
 def test_a_failed_evaluation_is_not_cached(pack, monkeypatch):
@@ -148,3 +225,26 @@ def test_threads_sharing_a_cached_triager_get_the_uncached_answers(pack, uncache
     info = triager.cache_info
     assert info["hits"] + info["misses"] == 8 * 200
     assert info["hits"] > 0 and info["entries"] <= 8
+
+
+def test_the_result_cache_has_its_own_bound(pack):
+    triager = Triager(pack, cache_size=8, result_cache_size=2)
+    for minutes in (1, 2, 3, 1):
+        triager.triage({"duration_minutes": minutes})
+    info = triager.cache_info
+    assert (info["results"], info["result_hits"], info["entries"], info["hits"]) == (2, 0, 3, 1)  # 1: a firing hit
+    assert Triager(pack, cache_size=4).cache_info["size"] == 4
+    with pytest.raises(ValueError, match="result_cache_size"):
+        Triager(pack, result_cache_size=-1)
+
+
+def test_the_region_is_part_of_the_result_key(pack, uncached):
+    """The same answers in two regions are two results (their emergency numbers differ); the
+    default region asked by name or by None is one."""
+    triager = Triager(pack)
+    answers = {"breathless_or_chest_pain": True}
+    for region in ["UK", "AU", None, "UK", "AU"]:
+        assert triager.triage(answers, region).model_dump() == uncached.triage(answers, region).model_dump()
+    assert triager.triage(answers, "AU").do_now != triager.triage(answers, "UK").do_now
+    # misses: UK, AU; hits: None (UK's key), UK, AU in the loop, then AU and UK
+    assert triager.cache_info["result_hits"] == 5

@@ -30,23 +30,28 @@ class AtomicOutput:
     """A text stream to ``path`` that replaces it only on ``commit()``. Nothing is created until
     the first write, so an input refused at its header leaves no trace."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, binary: bool = False) -> None:
         # Through a symbolic link to the file it names: replacing the link would detach it.
         self.path = Path(os.path.realpath(path))
-        self._file: IO[str] | None = None
+        self.binary = binary  # bytes (Parquet) rather than text
+        self._file: IO[Any] | None = None
         self._temp: Path | None = None
         problem = _unwritable(self.path)
         if problem:
             raise BatchInputError(f"cannot write {path}", [Problem(str(path), problem)])
 
-    def _open(self) -> IO[str]:
+    def _open(self) -> IO[Any]:
         if self._file is None:
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
             self._temp = Path(name)
-            self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            self._file = os.fdopen(fd, "wb") if self.binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         return self._file
 
-    def write(self, text: str) -> int:
+    def stream(self) -> IO[Any]:
+        """The temporary file itself, for a writer that wants a file (pyarrow's ParquetWriter)."""
+        return self._open()
+
+    def write(self, text: Any) -> int:
         try:
             return self._open().write(text)
         except OSError as error:  # a full disk, say: name the output, not the temporary file

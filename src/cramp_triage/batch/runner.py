@@ -27,7 +27,7 @@ import re
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,17 +35,20 @@ from typing import IO, Any, Optional
 
 from ..errors import BatchInputError, CrampTriageError, IntakeError, Problem
 
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "csv", "parquet")
 LIST_SEPARATOR = ";"
 CHUNK_RECORDS = 256  # records per task sent to a worker
 IN_FLIGHT_PER_WORKER = 3  # chunks queued per worker: enough to keep it busy, bounded memory
 MAX_LINE_BYTES = 1_000_000
 _BOM = b"\xef\xbb\xbf"
 
-# A record: (line number, the line's bytes without its line break, or None for a line too long).
-Record = tuple[int, Optional[bytes]]
+# A record: (line number, the line's bytes without its line break, or None for a line too long);
+# for Parquet, (row number, the row's known answers, or the error reading it).
+Record = tuple[int, Any]
 # A chunk: (format, CSV header or None, records).
 Chunk = tuple[str, Optional[list[str]], list[Record]]
+# What a chunk gives: (JSON Lines, lines triaged, lines rejected, result cache hits).
+ChunkResult = tuple[str, int, int, int]
 
 
 @dataclass
@@ -53,6 +56,11 @@ class BatchSummary:
     triaged: int = 0
     rejected: int = 0
     seconds: float = 0.0
+    cache_hits: int = 0  # lines answered with a result made before for the same answers
+
+    @property
+    def hit_rate(self) -> float:
+        return self.cache_hits / self.lines if self.lines else 0.0
 
     @property
     def lines(self) -> int:
@@ -65,7 +73,7 @@ class BatchSummary:
 
     def __str__(self) -> str:
         return (f"{self.lines} lines: {self.triaged} triaged, {self.rejected} rejected, "
-                f"{self.seconds:.2f} s, {self.rate:,.0f} lines/s")
+                f"{self.seconds:.2f} s, {self.rate:,.0f} lines/s, {self.hit_rate:.0%} cache hits")
 
 
 class BatchStopped(Exception):
@@ -104,12 +112,40 @@ def default_workers() -> int:
 
 
 def format_for(path: str, given: str | None = None) -> str:
-    """``given`` if set, else ``csv`` for a ``.csv`` file and JSON Lines for anything else."""
+    """``given`` if set, else ``csv`` for a ``.csv`` file, ``parquet`` for ``.parquet`` and JSON
+    Lines for anything else."""
     if given is not None:
         if given not in FORMATS:
             raise BatchInputError("unknown input format", [Problem("format", f"use one of {', '.join(FORMATS)}")])
         return given
-    return "csv" if path.lower().endswith(".csv") else "jsonl"
+    lower = path.lower()
+    return "csv" if lower.endswith(".csv") else "parquet" if lower.endswith(".parquet") else "jsonl"
+
+
+def read_intakes(source: IO[bytes], fmt: str) -> Iterator[tuple[int, Any]]:
+    """Each record of a JSON Lines, CSV or Parquet ``source`` as (line or row number, its answers
+    or the ``CrampTriageError`` saying why it is not an intake): the batch's own reading, for
+    other commands (``rules diff --corpus``). A bad CSV header or Parquet column raises
+    ``BatchInputError`` here, before the first record."""
+    records = _records(source, fmt)
+    header = _csv_header(records) if fmt == "csv" else None
+    return _read_records(fmt, header, records)
+
+
+def _records(source: IO[bytes], fmt: str) -> Iterator[Record]:
+    if fmt == "parquet":
+        from .parquet import parquet_records
+
+        return parquet_records(source)  # type: ignore[return-value]
+    return _lines(source)
+
+
+def _read_records(fmt: str, header: list[str] | None, records: Iterator[Record]) -> Iterator[tuple[int, Any]]:
+    for number, raw in records:
+        try:
+            yield number, record_answers(fmt, header, raw)
+        except CrampTriageError as error:
+            yield number, error
 
 
 def run_batch(
@@ -135,7 +171,7 @@ def run_batch(
     """
     started = time.perf_counter()
     summary = summary if summary is not None else BatchSummary()
-    records = _lines(source)
+    records = _records(source, fmt)  # Parquet: its columns are checked here
     header = _csv_header(records) if fmt == "csv" else None  # read now: a bad header stops here
     chunks = _chunks(source, fmt, header, records)
     # Input that fits in one chunk is not worth starting processes for.
@@ -144,13 +180,14 @@ def run_batch(
         workers = 1
     chunks = itertools.chain(first, chunks)
 
-    def write(chunk: Chunk, result: tuple[str, int, int], consumed: int) -> None:
-        text, triaged, rejected = result
+    def write(chunk: Chunk, result: ChunkResult, consumed: int) -> None:
+        text, triaged, rejected, hits = result
         if triaged + rejected != len(chunk[2]):  # never lose a line silently
             raise RuntimeError(f"a chunk of {len(chunk[2])} lines gave {triaged + rejected} records")
         out.write(text)
         summary.triaged += triaged
         summary.rejected += rejected
+        summary.cache_hits += hits
         summary.seconds = time.perf_counter() - started
         if on_progress is not None:
             on_progress(consumed)
@@ -184,11 +221,11 @@ def run_batch(
 
 
 def _over_workers(pack: Any, region: str | None, workers: int, chunks: Iterator[tuple[Chunk, int]],
-                  write: Callable[[Chunk, tuple[str, int, int], int], None]) -> None:
+                  write: Callable[[Chunk, ChunkResult, int], None]) -> None:
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(pack, region))
     finished = False
     try:
-        pending: deque[tuple[Chunk, Future[tuple[str, int, int]], int]] = deque()
+        pending: deque[tuple[Chunk, Future[ChunkResult], int]] = deque()
         for chunk, consumed in chunks:
             pending.append((chunk, pool.submit(triage_chunk, chunk), consumed))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
@@ -208,10 +245,10 @@ def _over_workers(pack: Any, region: str | None, workers: int, chunks: Iterator[
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _lines(source: IO[bytes]) -> Iterator[Record]:
-    """Each physical line, numbered from 1, without its line break; a line over
+def _lines(source: IO[bytes], first: int = 1) -> Iterator[Record]:
+    """Each physical line, numbered from ``first``, without its line break; a line over
     ``MAX_LINE_BYTES`` is read past in bounded pieces and given as None."""
-    number = 0
+    number = first - 1
     while True:
         line = source.readline(MAX_LINE_BYTES + 1)
         if not line:
@@ -315,28 +352,56 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def triage_chunk(chunk: Chunk) -> tuple[str, int, int]:
-    """JSON Lines for one chunk (one line per record), with the counts triaged and rejected."""
+def triage_chunk(chunk: Chunk) -> ChunkResult:
+    """JSON Lines for one chunk (one line per record), with the counts triaged and rejected, and
+    how many were answered from this worker's result cache."""
     fmt, header, records = chunk
     lines: list[str] = []
     triaged = rejected = 0
-    for number, raw in records:
-        try:
-            if raw is None:
-                raise IntakeError("invalid intake", [Problem("line", f"the line is over {MAX_LINE_BYTES} bytes")])
-            answers = _jsonl_answers(raw) if fmt == "jsonl" else _csv_answers(header or [], raw)
-            result = _triager.triage(answers, _region)
-        except CrampTriageError as error:
+    hits_before = _triager.cache_info["result_hits"]
+    for number, outcome in triage_records(_triager, fmt, header, records, _region):
+        if isinstance(outcome, CrampTriageError):
             rejected += 1
-            lines.append(_error_line(number, error))
-        except Exception as error:  # noqa: BLE001 - one bad line must not end the batch
-            rejected += 1
-            lines.append(_error_line(number, CrampTriageError(f"internal error ({type(error).__name__})",
-                                                              [Problem("line", str(error))])))
+            lines.append(_error_line(number, outcome))
         else:
             triaged += 1
-            lines.append(f'{{"line": {number}, "result": {result.model_dump_json()}}}\n')
-    return "".join(lines), triaged, rejected
+            lines.append(f'{{"line": {number}, "result": {outcome.model_dump_json()}}}\n')
+    return "".join(lines), triaged, rejected, _triager.cache_info["result_hits"] - hits_before
+
+
+def triage_records(triager: Any, fmt: str, header: list[str] | None, records: Iterable[Record],
+                   region: str | None = None) -> Iterator[tuple[int, Any]]:
+    """Each record as (its number, its ``TriageResult`` worded for ``region``, or the
+    ``CrampTriageError`` saying why not): a bad record, or a failure on one, never ends the rest."""
+    for number, raw in records:
+        try:
+            yield number, triager.triage(record_answers(fmt, header, raw), region)
+        except CrampTriageError as error:
+            yield number, error
+        except Exception as error:  # noqa: BLE001 - one bad line must not end the batch
+            yield number, CrampTriageError(f"internal error ({type(error).__name__})", [Problem("line", str(error))])
+
+
+def record_answers(fmt: str, header: list[str] | None, raw: Any) -> Any:
+    """The answers of one record (a JSON object, or a typed ``Intake`` for a CSV row); raises
+    ``IntakeError`` saying why it is not an intake."""
+    if isinstance(raw, CrampTriageError):
+        raise raw
+    if isinstance(raw, dict):  # a Parquet row: typed values, text read as its field's type
+        return row_intake(raw)
+    if raw is None:
+        raise IntakeError("invalid intake", [Problem("line", f"the line is over {MAX_LINE_BYTES} bytes")])
+    return _jsonl_answers(raw) if fmt == "jsonl" else _csv_answers(header or [], raw)
+
+
+def row_intake(row: dict[str, Any]) -> Any:
+    """A row of typed cells (Parquet, a data frame) as an ``Intake``: a text cell is read as its
+    field's type, as a CSV cell is (several places or medicines in one text separated by ``;``)."""
+    from ..intake import LIST_FIELDS, parse_intake_text
+
+    answers = {name: [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+               if name in LIST_FIELDS and isinstance(value, str) else value for name, value in row.items()}
+    return parse_intake_text(answers)
 
 
 def _jsonl_answers(raw: bytes) -> Any:
@@ -373,6 +438,17 @@ def _csv_answers(header: list[str], raw: bytes) -> Any:
     if problems:
         raise IntakeError("invalid intake", problems)
     return parse_intake_text(answers)  # each cell read as its field's type; then as strict as JSON
+
+
+def read_lines(source: IO[bytes], first: int = 1) -> Iterator[Record]:
+    """The records of a JSON Lines or CSV ``source`` (a part of a file, for a partition: its
+    first line numbered ``first``), as the batch reads them."""
+    return _lines(source, first)
+
+
+def read_csv_header(source: IO[bytes]) -> list[str]:
+    """The CSV header (line 1), checked against the intake fields; raises ``BatchInputError``."""
+    return _csv_header(_lines(source))
 
 
 def _error_line(number: int, error: CrampTriageError) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import batch, check, explain, medicines, rules, scenarios, schema, serve, verify  # noqa: F401 - each registers its commands
+from . import batch, check, diff, explain, medicines, rules, scenarios, schema, serve, verify  # noqa: F401 - each registers its commands
 from .app import app
 
 

@@ -1,4 +1,5 @@
-"""``cramp-triage batch IN -o OUT``: triage a JSON Lines or CSV file into JSON Lines, over processes.
+"""``cramp-triage batch IN -o OUT``: triage a JSON Lines, CSV or Parquet file into JSON Lines, over
+processes (or, with ``--dask``, on a Dask cluster: ``cramp_triage.dask``).
 
 OUT is written to a temporary file beside it and renamed over it only when every line is done:
 a failed or stopped run (an error, Ctrl-C, SIGTERM) leaves the previous OUT exactly as it was.
@@ -23,12 +24,14 @@ from .app import EXIT_FINDINGS, REGION_OPTION, RULES_OPTION, app, fail
 def batch(
     input_path: str = typer.Argument(
         ..., metavar="IN",
-        help="JSON Lines (one intake object per line) or CSV (a header of intake field names; "
-             "';' between several locations or medicines); '-' for stdin."),
+        help="JSON Lines (one intake object per line), CSV (a header of intake field names; "
+             "';' between several locations or medicines) or Parquet (columns named as intake fields); "
+             "'-' for stdin."),
     output: str = typer.Option(
         ..., "--output", "-o", metavar="OUT", help="Write JSON Lines here, one per input line ('-' for stdout)."),
     input_format: Optional[str] = typer.Option(
-        None, "--format", metavar="jsonl|csv", help="Input format (default: csv for a .csv file, else jsonl)."),
+        None, "--format", metavar="jsonl|csv|parquet",
+        help="Input format (default: csv for a .csv file, parquet for .parquet, else jsonl)."),
     workers: Optional[int] = typer.Option(
         None, "--workers", "-w", min=1, help="Worker processes (default: the number of cores)."),
     rules: Optional[Path] = RULES_OPTION,
@@ -36,6 +39,10 @@ def batch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
     keep_partial: bool = typer.Option(
         False, "--keep-partial", help="If the run fails or is stopped, keep the lines done so far in OUT.partial."),
+    dask: Optional[str] = typer.Option(
+        None, "--dask", metavar="ADDRESS",
+        help="Run on the Dask scheduler at ADDRESS (host:port), or 'local' for a cluster of --workers processes "
+             "here (needs cramp-triage[dask]). OUT may then be .jsonl, .csv or .parquet (flat result columns)."),
 ) -> None:
     """Triage every line of IN into OUT: {"line": N, "result": ...} or {"line": N, "error": ...}.
 
@@ -50,6 +57,9 @@ def batch(
     from ..batch import run_batch, same_file
 
     fmt = format_for(input_path, input_format)
+    if dask is not None:
+        _on_dask(input_path, output, fmt, dask, workers, rules, quiet, region)
+        return
     source = _open_input(input_path)
     try:
         if output != "-" and same_file(source, output):
@@ -82,6 +92,35 @@ def batch(
     finally:
         if source is not sys.stdin.buffer:
             source.close()
+    if not quiet:
+        print(f"cramp-triage: batch: {summary}", file=sys.stderr)
+    if summary.rejected:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _on_dask(input_path: str, output: str, fmt: str, address: str, workers: Optional[int], rules: Optional[Path],
+             quiet: bool, region: Optional[str]) -> None:
+    """``batch --dask``: the partitions on a Dask cluster, OUT replaced only when all are in."""
+    if input_path == "-" or output == "-":
+        fail("--dask reads IN and writes OUT as files (the workers read IN themselves), not '-'")
+    from ..batch import format_for
+    from ..batch.output import same_file
+    from ..files import open_regular
+    from ..errors import BatchInputError
+
+    with open_regular(input_path, BatchInputError) as source:
+        if same_file(source, output):
+            fail(f"OUT is the same file as IN ({output}); choose another output file")
+    try:
+        from ..dask import connect, run_batch_dask
+    except ImportError:
+        fail("--dask needs Dask: pip install 'cramp-triage[dask]'")
+    client, close = connect(address, workers)
+    try:
+        summary = run_batch_dask(input_path, output, client, fmt=fmt, out_fmt=format_for(output),
+                                 rules=str(rules.resolve()) if rules is not None else None, region=region)
+    finally:
+        close()
     if not quiet:
         print(f"cramp-triage: batch: {summary}", file=sys.stderr)
     if summary.rejected:

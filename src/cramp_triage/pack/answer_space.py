@@ -31,22 +31,24 @@ MEDICATIONS = "medications"
 UNKNOWN_MEDICINE = "an unlisted medicine"
 
 
-def tests_on(pack: RulePack, field: str) -> list[Any]:
-    """Every test the pack's active rules make on one intake field."""
+def tests_on(pack: RulePack, field: str, *others: RulePack) -> list[Any]:
+    """Every test the pack's (and ``others``') active rules make on one intake field."""
     return [
         group[field]
-        for rule in pack.active_rules
+        for each in (pack, *others)
+        for rule in each.active_rules
         for pattern in rule.when
         for group in pattern.intake_groups()
         if field in group
     ]
 
 
-def known_values(pack: RulePack, field: str) -> list[Any]:
-    """The answers to try for ``field`` (``None``, "don't know", excluded)."""
+def known_values(pack: RulePack, field: str, *others: RulePack) -> list[Any]:
+    """The answers to try for ``field`` (``None``, "don't know", excluded); with ``others``,
+    those of every pack together, so that each pack's distinctions are tried on the others."""
     if field == MEDICATIONS:
-        return _medicines(pack)
-    tests = tests_on(pack, field)
+        return _medicines(pack, *others)
+    tests = tests_on(pack, field, *others)
     kind = INTAKE_FIELD_KINDS[field]
     if kind == "bool":
         return [True, False]
@@ -85,7 +87,18 @@ def _numbers(field: str, tests: list[Any]) -> list[float | int]:
     return [int(p) if whole or float(p).is_integer() else p for p in kept]
 
 
-def _medicines(pack: RulePack) -> list[Any]:
+def _medicines(pack: RulePack, *others: RulePack) -> list[Any]:
+    texts = list(dict.fromkeys(text for each in (pack, *others) for text in _medicine_texts(each)))
+    values: list[Any] = [[text] for text in texts]
+    if len(texts) > 1:
+        values.append(list(texts))
+    if UNKNOWN_MEDICINE not in texts:
+        values.append([UNKNOWN_MEDICINE])
+    return values
+
+
+def _medicine_texts(pack: RulePack) -> list[str]:
+    """One medicine text per distinct medicine condition of the pack's rules."""
     chosen: list[FactKey] = []
     seen: set[frozenset[Any]] = set()
     for rule in pack.active_rules:
@@ -101,13 +114,7 @@ def _medicines(pack: RulePack) -> list[Any]:
                 # A product first (its name reads back into the fact), the shortest name.
                 chosen.append(min(matching, key=lambda key: (
                     pack.possible_facts[key]["name"] not in pack.vocabulary.product_by_name, len(key[1]), key)))
-    texts = list(dict.fromkeys(_text(pack, key) for key in chosen))
-    values: list[Any] = [[text] for text in texts]
-    if len(texts) > 1:
-        values.append(list(texts))
-    if UNKNOWN_MEDICINE not in texts:
-        values.append([UNKNOWN_MEDICINE])
-    return values
+    return list(dict.fromkeys(_text(pack, key) for key in chosen))
 
 
 def _text(pack: RulePack, key: FactKey) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 _CACHE_LIMIT = 4096  # distinct unknown words remembered; each costs one rapidfuzz scan
 
@@ -51,6 +52,17 @@ class Corrector:
                                   for w in by_length.get(near, [])]
                          for length in range(threshold.min_typed, max(by_length, default=0) + edits + 1)}
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    # rapidfuzz's functions do not pickle: a compiled pack goes to a fresh interpreter for its
+    # trial when this process has threads (a Dask worker), after a typo may have been read.
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("_extract", "_scorer")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        self.__dict__.update(state, _extract=process.extract, _scorer=OSA.distance)
 
     def _scored(self, word: str) -> list[tuple[str, int]]:
         found = self._extract(word, self._choices.get(len(word), []), scorer=self._scorer,

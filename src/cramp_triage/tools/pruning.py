@@ -61,7 +61,9 @@ class Space:
         return math.prod(len(values) for values in self.domains.values())
 
 
-def discretise(pack: RulePack) -> Space:
+def discretise(pack: RulePack, *others: RulePack) -> Space:
+    """The space of one pack; with ``others``, of them together (``rules diff``): every field
+    any of them tests, with the values each of them can tell apart."""
     parent: dict[str, str] = {}
 
     def find(name: str) -> str:
@@ -69,7 +71,7 @@ def discretise(pack: RulePack) -> Space:
             name = parent[name]
         return name
 
-    for rule in pack.active_rules:
+    for rule in (rule for each in (pack, *others) for rule in each.active_rules):
         fields = _rule_fields(rule)
         for name in fields:
             find(name)
@@ -77,7 +79,7 @@ def discretise(pack: RulePack) -> Space:
             parent[find(other)] = find(first)
     domains: dict[str, list[Any]] = {}
     for name in sorted(parent):
-        domains[name] = [None, *known_values(pack, name)]
+        domains[name] = [None, *known_values(pack, name, *others)]
     groups: dict[str, list[str]] = {}
     for name in domains:
         groups.setdefault(find(name), []).append(name)
@@ -95,10 +97,15 @@ def _rule_fields(rule: Rule) -> list[str]:
 
 
 class Keyer:
-    """Computes an intake's key (see the module docstring) in plain Python, component by component."""
+    """Computes an intake's key (see the module docstring) in plain Python, component by component.
 
-    def __init__(self, pack: RulePack, space: Space) -> None:
+    ``observe_entries``: the key also says which entry rules fire (``(rule id, -1, True)``), for a
+    cone that must see an entry rule's own conclusion (``rules diff``: a cause an entry rule
+    concludes). ``space`` may be a joint space of several packs (``discretise(a, b)``)."""
+
+    def __init__(self, pack: RulePack, space: Space, observe_entries: bool = False) -> None:
         self.pack = pack
+        self.observe_entries = observe_entries
         component_of = {name: i for i, names in enumerate(space.components) for name in names}
         # rule -> the component whose fields it reads (None: it reads none, so it is constant)
         self.owned: dict[int | None, list[tuple[Rule, bool]]] = {}
@@ -144,6 +151,8 @@ class Keyer:
                 if all(_pattern_holds(p, known, medicines) for p in rule.when):
                     for c in rule.then:
                         matched |= self._class[(c.kind, c.name)]
+                    if self.observe_entries:
+                        truths.add((rule.id, -1, True))
                 continue
             truths.update((rule.id, i, _pattern_holds(p, known, medicines)) for i, p in enumerate(rule.when)
                           if p.negated is None and p.fact_kind in (None, "medication"))
@@ -185,10 +194,10 @@ class Cone:
         return key[0] & self.patterns, frozenset(truth for truth in key[1] if truth[0] in self.rules)
 
 
-def cones(pack: RulePack, keyer: Keyer) -> tuple[list[Cone], Cone]:
-    """One cone per later rule (the same cone once), and the *level cone*: everything the level
-    can depend on (the union of the cones of the rules that conclude a level)."""
-    later = {rule.id: rule for rules in keyer.owned.values() for rule, entry in rules if not entry}
+def rule_cones(pack: RulePack, keyer: Keyer) -> dict[str, frozenset[str]]:
+    """Each later rule -> its cone's rules: itself and every later rule whose conclusions it
+    reads (through any fact pattern, ``not`` too), recursively."""
+    later = later_rules(keyer)
     made_by: dict[tuple[str, str], list[str]] = {}
     for rule in later.values():
         for key in pack.produces(rule):
@@ -204,15 +213,30 @@ def cones(pack: RulePack, keyer: Keyer) -> tuple[list[Cone], Cone]:
                         frontier.append(producer)
         return frozenset(found)
 
-    def cone(rule_ids: frozenset[str]) -> Cone:
-        patterns = frozenset((rid, i) for rid in rule_ids for i, p in enumerate(later[rid].when)
-                             if (p.negated or p).fact_kind is not None)
-        return Cone(rule_ids, patterns)
+    return {rule_id: cone_of(rule_id) for rule_id in later}
 
-    by_rule = {rule_id: cone_of(rule_id) for rule_id in later}
+
+def later_rules(keyer: Keyer) -> dict[str, Rule]:
+    return {rule.id: rule for rules in keyer.owned.values() for rule, entry in rules if not entry}
+
+
+def make_cone(keyer: Keyer, rule_ids: frozenset[str]) -> Cone:
+    """The cone of these rules: the fact patterns of the later ones among them (entry rules add
+    no pattern; with ``observe_entries`` the key says whether they fired)."""
+    later = later_rules(keyer)
+    patterns = frozenset((rid, i) for rid in rule_ids if rid in later for i, p in enumerate(later[rid].when)
+                         if (p.negated or p).fact_kind is not None)
+    return Cone(rule_ids, patterns)
+
+
+def cones(pack: RulePack, keyer: Keyer) -> tuple[list[Cone], Cone]:
+    """One cone per later rule (the same cone once), and the *level cone*: everything the level
+    can depend on (the union of the cones of the rules that conclude a level)."""
+    later = later_rules(keyer)
+    by_rule = rule_cones(pack, keyer)
     level_rules = [rid for rid, rule in later.items() if any(c.kind == "level" for c in rule.then)]
-    level = cone(frozenset().union(*(by_rule[rid] for rid in level_rules)))
-    return [cone(rules) for rules in dict.fromkeys(by_rule.values())], level
+    level = make_cone(keyer, frozenset().union(*(by_rule[rid] for rid in level_rules)))
+    return [make_cone(keyer, rules) for rules in dict.fromkeys(by_rule.values())], level
 
 
 def representatives(space: Space, keyer: Keyer, cone: Cone) -> dict[Key, Answers]:
