@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"facts", "schemas"},
     {"pack"},
     {"intake", "result"},
-    {"fhir_response"},
+    {"fhir_response", "cache"},
     {"files", "answer_shape"},
     {"errors", "about", "untrusted"},
 ]
