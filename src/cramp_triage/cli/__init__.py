@@ -2,10 +2,42 @@
 
 from __future__ import annotations
 
+import copy
+import sys
+from collections.abc import Sequence
+
+import typer
+
 from . import batch, check, explain, medicines, rules, scenarios, schema, serve, verify  # noqa: F401 - each registers its commands
 from .app import app
 
 
 def main() -> None:
-    app()
+    only_the_command(app, sys.argv[1:])()
 
+
+def only_the_command(full: typer.Typer, args: Sequence[str]) -> typer.Typer:
+    """The app with only the command (or command group) ``args`` starts with, when it names one;
+    else the whole app. typer turns every option of every command into click's before it runs
+    one: for all 17 commands that was 15 ms of each start, against about 1 ms for one. Help,
+    usage errors and exit codes are the same (the root's options and callback are kept); a
+    first word that is not a command name (``--help``, a typo) gets the whole app."""
+    if not args:
+        return full
+    first = args[0]
+    commands = [c for c in full.registered_commands if _name(c) == first]
+    groups = [g for g in full.registered_groups if g.name == first]
+    if len(commands) + len(groups) != 1:
+        return full
+    trimmed = copy.copy(full)
+    trimmed.registered_commands = commands
+    trimmed.registered_groups = groups
+    return trimmed
+
+
+def _name(command: typer.models.CommandInfo) -> str | None:
+    # typer's own naming: the given name, else the function's, lowercased with - for _.
+    if command.name:
+        return command.name
+    callback = command.callback
+    return callback.__name__.lower().replace("_", "-") if callback is not None else None
