@@ -34,8 +34,6 @@ from .. import cache
 from ..errors import EngineError, Problem, RulePackError
 from ..facts import intake_facts
 from ..intake import Intake
-from ..pack.answer_space import MEDICATIONS, known_values
-from . import limits
 from ._durable import DURABLE_RULES, encode
 from .compile import CompiledPack
 
@@ -56,6 +54,8 @@ def prove_runnable(compiled: CompiledPack) -> None:
     if digest in _proven or cache.marked(VERDICTS, digest):
         _proven.add(digest)
         return
+    from . import limits  # only for a pack not proved before
+
     problems = limits.check(compiled)
     if problems:
         raise RulePackError(f"rule pack {pack.name} goes past what the rule engine can run", problems,
@@ -83,6 +83,8 @@ def trial_intakes(compiled: CompiledPack) -> list[dict[str, Any]]:
     """Answers that reach every condition of the pack, in a dozen intakes: none; every field at
     once, at its i-th value for each i (so each value the rules tell apart appears); every field
     at its first value and at its last. (``rules verify`` runs the whole answer space.)"""
+    from ..pack.answer_space import MEDICATIONS, known_values
+
     pack = compiled.pack
     fields = sorted({name for rule in pack.active_rules for p in rule.when for g in (p.negated or p).intake_groups()
                      for name in g} | {MEDICATIONS})
