@@ -14,7 +14,8 @@ fills theirs: the pack's snapshot and its runnable verdict.
 ``--uncached`` adds, interleaved, the start with nothing kept (``CRAMP_TRIAGE_CACHE=off``: the
 pack read and checked from its files) and a first start (an empty cache folder each time: the
 pack read, kept, and proved runnable in a forked trial). ``--breakdown`` times each phase of the
-kept start in-process (``cold_phases.py``) and prints the median and best of each.
+kept start in-process (``cold_phases.py``) and prints the median and best of each, and the rest of
+those processes' wall time: the interpreter's start and exit.
 """
 
 from __future__ import annotations
@@ -72,14 +73,23 @@ def summary(samples: list[float]) -> dict[str, float]:
 def breakdown(python: str, intake: Path, env: dict[str, str], runs: int) -> dict[str, dict[str, float]]:
     """Each phase of a kept start, timed in-process in ``runs`` fresh processes."""
     phases: dict[str, list[float]] = {}
+    outside: list[float] = []
     for _ in range(runs):
+        start = time.perf_counter()
         done = subprocess.run([python, str(HERE / "cold_phases.py"), str(intake)], capture_output=True, text=True,
                               env=env, check=True)
-        for name, ms in json.loads(done.stdout):
+        wall = (time.perf_counter() - start) * 1e3
+        marks = json.loads(done.stdout)
+        for name, ms in marks:
             phases.setdefault(name, []).append(ms)
+        outside.append(wall - sum(ms for _, ms in marks))
     totals = [sum(values) for values in zip(*phases.values())]
     rows = {name: {"median": round(statistics.median(v), 1), "best": round(min(v), 1)} for name, v in phases.items()}
     rows["total in-process"] = {"median": round(statistics.median(totals), 1), "best": round(min(totals), 1)}
+    # The process's wall time less its phases: the interpreter's start and its exit (where the
+    # last collection walked every object before cli.main froze them).
+    rows["outside the phases: interpreter start and exit"] = {"median": round(statistics.median(outside), 1),
+                                                              "best": round(min(outside), 1)}
     return rows
 
 
