@@ -84,3 +84,29 @@ def test_check_json_with_a_kept_pack_imports_only_what_it_uses(tmp_path):
     again = _loaded(args, tmp_path, intake)
     leaked = [name for name in NOT_FOR_CHECK_JSON if name in again or any(m.startswith(name + ".") for m in again)]
     assert leaked == []
+
+
+COLLECTOR = """
+import gc, json, sys
+sys.argv = ["cramp-triage", *sys.argv[1:]]
+import cramp_triage.cli
+imported = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+try:
+    cramp_triage.cli.main()
+except SystemExit as end:
+    code = end.code
+print(json.dumps({"code": code, "imported": imported, "frozen_after": gc.get_freeze_count()}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["check", "--json", "--duration", "2"], 0),
+                                            (["check", "--no-such-option"], 2)])
+def test_only_the_command_leaves_the_collector_frozen_for_its_exit(tmp_path, args, code):
+    # Importing the package (the library, and the CLI's modules) leaves the collector alone; the
+    # command, once done, freezes what it built so the interpreter's exit does not walk it.
+    done = subprocess.run([sys.executable, "-c", COLLECTOR, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CRAMP_TRIAGE_CACHE": str(tmp_path)})
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["imported"] == {"enabled": True, "frozen": 0}
+    assert report["code"] == code
+    assert report["frozen_after"] > 0
