@@ -6,6 +6,7 @@ list."""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import subprocess
 import sys
@@ -154,7 +155,27 @@ def test_the_vocabulary_is_built_on_first_use_and_rapidfuzz_only_for_an_unknown_
         "triager.triage({'medications': ['atorvastatn']})\n"
         "assert 'rapidfuzz' in sys.modules\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    # A pack read from its files (nothing kept between processes): the reader waits for its first use.
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CRAMP_TRIAGE_CACHE": "off"})
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_kept_pack_comes_with_its_reader_built(tmp_path):
+    """The pack kept between processes carries the reader built once, before it was kept; a
+    known name still needs no rapidfuzz."""
+    probe = (
+        "import sys\n"
+        "from cramp_triage import RulePack, default_rules_path\n"
+        "pack = RulePack.load(default_rules_path())\n"
+        "assert 'reader' in vars(pack), 'not kept with the pack'\n"
+        "assert pack.reader.read('Lipitor 20 mg').matches\n"
+        "assert 'rapidfuzz' not in sys.modules\n"
+    )
+    env = {**os.environ, "CRAMP_TRIAGE_CACHE": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", "from cramp_triage import RulePack, default_rules_path; "
+                    "RulePack.load(default_rules_path())"], check=True, env=env, timeout=120)  # keeps it
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
 
 

@@ -8,6 +8,8 @@ Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 """
 
 import sys as _sys
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
 
 from .errors import EngineError
 
@@ -25,7 +27,6 @@ try:
     )
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, Swelling, parse_intake, parse_intake_json
-    from .interview import Question, next_question, questionnaire
     from .pack import RulePack, default_rules_path
     from .result import (
         Cause,
@@ -51,14 +52,30 @@ except EngineError as _error:
     raise
 
 
-def __getattr__(name: str) -> str:
-    # __version__ is read from the installed metadata only when asked for: the look-up scans
-    # the installed distributions, work no triage needs.
-    if name == "__version__":
-        from .about import library_version
+# The interview's names are imported when first asked for: a triage needs none of it (the CLI's
+# `check` with its answers given is most starts). Type checkers see them as usual.
+if _TYPE_CHECKING:
+    from .interview import Question, next_question, questionnaire
 
-        return library_version()
+_INTERVIEW = frozenset({"Question", "next_question", "questionnaire"})
+
+
+def __getattr__(name: str) -> _Any:
+    if name == "__version__":
+        from .about import __version__
+
+        return __version__
+    if name in _INTERVIEW:
+        from . import interview
+
+        value = getattr(interview, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 __all__ = [

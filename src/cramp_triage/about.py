@@ -7,17 +7,14 @@ address on the web that could go stale.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
-
 NAME = "cramp-triage"
 CANONICAL = "urn:cramp-triage"
+# The one place the version is written: hatch reads it into the wheel's metadata
+# (pyproject.toml, [tool.hatch.version]), so it needs no look-up in the installed
+# distributions, which would cost every start (every result names it) about 20 ms.
+__version__ = "0.1.0"
 
 
-@cache
 def library_version() -> str:
-    """The installed version, read once: the look-up scans the installed distributions."""
-    try:
-        return version(NAME)
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
+    """The library's version, as its installed metadata gives it."""
+    return __version__

@@ -55,7 +55,7 @@ def explain(intake: Intake | Mapping[str, Any], triager: Triager | None = None,
 
 
 class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when first used
 
 
 class ExplainedSource(_Shape):

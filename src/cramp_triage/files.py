@@ -21,16 +21,20 @@ import os
 import re
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import yaml
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import CrampTriageError, Problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 64  # lists and mappings inside each other; the deepest real file nests 6
+
+if TYPE_CHECKING:
+    import yaml
 
 ErrorType = type[CrampTriageError]
 Loc = tuple[str | int, ...]
@@ -84,6 +88,43 @@ def read_bytes(source: str | Path, error: ErrorType = CrampTriageError, limit: i
         except OSError as exc:
             raise error(f"cannot read {name}", [Problem(name, exc.strerror or str(exc))]) from None
     if len(data) > limit:  # it grew while we read it, or its size is not known (/proc)
+        raise error(f"cannot read {name}", [Problem(name, f"file is over {limit} bytes; the limit is {limit}")])
+    reads = _reads.get()
+    if reads is not None:
+        reads.append((name, data))
+    return data
+
+
+_reads: ContextVar[list[tuple[str, bytes]] | None] = ContextVar("cramp_triage_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[list[tuple[str, bytes]]]:
+    """Note every file read through this module in the block (in this thread or task), as its
+    name and the bytes read: what was built from files can then be keyed by exactly those
+    files (``pack/snapshot.py``), however the code that read them chose them."""
+    reads: list[tuple[str, bytes]] = []
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def read_private(path: str | Path, limit: int, error: ErrorType = CrampTriageError) -> bytes:
+    """``read_bytes`` for a file only this user may read or write (a key): one owned by someone
+    else, or open to others, is refused."""
+    name = str(path)
+    with open_regular(name, error) as file:
+        try:
+            status = os.fstat(file.fileno())
+            getuid = getattr(os, "getuid", None)
+            if (getuid is not None and status.st_uid != getuid()) or status.st_mode & 0o077:
+                raise error(f"cannot read {name}", [Problem(name, "not a private file of this user")])
+            data = file.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read {name}", [Problem(name, exc.strerror or str(exc))]) from None
+    if len(data) > limit:
         raise error(f"cannot read {name}", [Problem(name, f"file is over {limit} bytes; the limit is {limit}")])
     return data
 
@@ -204,6 +245,8 @@ def _build(events: Any, traps: dict[Loc, tuple[int, str]]) -> tuple[Any, dict[Lo
     """Python values from libyaml's event stream, in one pass and without recursion, with the
     line of every key and item. An alias is refused where it stands, before anything expands;
     YAML 1.1 traps are noted in ``traps`` (read as text), so every one in the file is found."""
+    import yaml
+
     lines: dict[Loc, int] = {}
     stack: list[_Open] = []
     root: Any = None
@@ -284,9 +327,13 @@ def parse_yaml_document(text: str, where: str, error: ErrorType = CrampTriageErr
     listed in ``traps`` instead, for a caller that reports them with its own problems."""
     if len(text) > MAX_FILE_BYTES:
         raise error(f"cannot read {where}", [Problem(where, f"text is over {MAX_FILE_BYTES} characters")])
+    # Imported here, not above: a start that takes its rule pack from the cache reads no YAML,
+    # and PyYAML's import (about 20 ms) was a tenth of such a start.
+    import yaml
+
     traps: dict[Loc, tuple[int, str]] = {}
     try:
-        data, lines = _build(yaml.parse(text, Loader=_Loader), traps)
+        data, lines = _build(yaml.parse(text, Loader=_loader(yaml)), traps)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark is not None else ""
@@ -314,9 +361,10 @@ def read_yaml(path: str | Path, error: ErrorType = CrampTriageError) -> Any:
     return read_yaml_document(path, error).data
 
 
-# libyaml's C parser where it is there (the pure-Python one also rejects some files libyaml
-# accepts); only its events are used, so no PyYAML typing (YAML 1.1) is applied.
-_Loader: type = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+def _loader(yaml: Any) -> type:
+    # libyaml's C parser where it is there (the pure-Python one also rejects some files libyaml
+    # accepts); only its events are used, so no PyYAML typing (YAML 1.1) is applied.
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # type: ignore[no-any-return]
 
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -30,10 +30,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .answer_shape import AnswerShape, shapes_from_schema
 from .errors import IntakeError, Problem
 from .files import parse_json
-from .fhir_response import read_questionnaire_response
+
+if TYPE_CHECKING:
+    from .answer_shape import AnswerShape
 
 
 class Location(StrEnum):
@@ -199,6 +200,8 @@ class Intake(BaseModel):
         """The intake a FHIR R4 ``QuestionnaireResponse`` to ``questionnaire()`` gives: each
         item's linkId is a field, its answers the field's answer (an item without an answer is
         "don't know"). Raise ``IntakeError`` naming each fault by its place in the resource."""
+        from .fhir_response import read_questionnaire_response  # imported when used: most starts do not
+
         read = read_questionnaire_response(response, answer_shapes())
         try:
             return parse_intake(read.answers)
@@ -232,6 +235,8 @@ LIST_FIELDS = frozenset(name for name in Intake.model_fields if is_list_field(na
 @cache
 def answer_shapes() -> dict[str, AnswerShape]:
     """Each field's answer shape (type, choices, bounds), read from the intake's JSON Schema."""
+    from .answer_shape import shapes_from_schema  # imported when used: a triage needs no shapes
+
     return shapes_from_schema(Intake.model_json_schema())
 
 

@@ -92,8 +92,16 @@ def most_pressing(whens: Iterable[When | str]) -> When | None:
     return max((When(when) for when in whens), key=lambda when: when.rank, default=None)
 
 
+def _no_items() -> list[Any]:
+    # A default factory in Python, not ``list``: pydantic reads the factory's signature, and a
+    # builtin's is parsed from text (the first parse compiles the tokenizer, 2 ms of a start).
+    return []
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: the parts are built with the first TriageResult, inside it, rather than each
+    # on its own at import as well (fewer validators built per start).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Citation(_Frozen):
@@ -112,7 +120,7 @@ class MedicationMatch(BaseModel):
     """A medicine recognised in the intake: a product (generic or combination), or a class
     named without a medicine ("water tablet": ``name`` is then ``None``)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     given: str = Field(description="The text as given.")
     name: str | None = Field(description="Generic name of the product; null for a class word (generic unknown).")
@@ -120,13 +128,13 @@ class MedicationMatch(BaseModel):
     group: str | None = Field(description="Group of drug_class the rules match on, e.g. 'diuretic'.")
     label: str | None = Field(description="drug_class in plain words.")
     atc: str | None = Field(description="WHO ATC code of the product (of the class, for a class word).")
-    classes: list[str] = Field(default_factory=list, description="Every cramp-linked class of the product (a combination can have two).")
+    classes: list[str] = Field(default_factory=_no_items, description="Every cramp-linked class of the product (a combination can have two).")
     match: MatchKind = Field(default="exact", description="How it was read: its generic name, a brand, a spelling, "
                              "separate names of one combination, a typo (fuzzy), or a class word.")
     typed: str = Field(default="", description="The part of `given` that was read.")
     read_as: str = Field(default="", description="The vocabulary name(s) it was read as, e.g. 'atorvastatin' for 'atorvastatn'.")
     current: bool = Field(default=True, description="False when the text says it is not taken now (stopped, allergic...): never a cause.")
-    suggests: list[str] = Field(default_factory=list, description="Condition questions (intake fields) taking it suggests.")
+    suggests: list[str] = Field(default_factory=_no_items, description="Condition questions (intake fields) taking it suggests.")
 
 
 class MedicineHint(_Frozen):
@@ -214,8 +222,8 @@ class TriageResult(_Frozen):
     self_care: list[SelfCareStep]
     medications: list[MedicationMatch] = Field(description="Medicines recognised in the intake.")
     unrecognised_medications: list[str] = Field(description="Medicine names not in the vocabulary, kept as given.")
-    medicine_hints: list[MedicineHint] = Field(default_factory=list, description="For vague names: what to look for.")
-    suggestions: list[ConditionSuggestion] = Field(default_factory=list, description="Condition questions a medicine suggests.")
+    medicine_hints: list[MedicineHint] = Field(default_factory=_no_items, description="For vague names: what to look for.")
+    suggestions: list[ConditionSuggestion] = Field(default_factory=_no_items, description="Condition questions a medicine suggests.")
     trace: list[TraceStep]
     disclaimer: str
     region: str = Field(description="The region whose emergency number and same-day services the words name "

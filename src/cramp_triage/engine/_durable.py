@@ -29,8 +29,9 @@ def fix_command() -> str:
 
 
 try:
+    # Only the C module: durable's Python layer (``durable.engine``: a Host, logging, timers)
+    # is not used, and its import cost every start 2 ms.
     import durable_rules_engine
-    from durable.engine import MessageNotHandledException, MessageObservedException
 except ImportError as _error:
     _why = str(_error).splitlines()[0] if str(_error) else type(_error).__name__
     raise EngineError(
@@ -63,18 +64,32 @@ def encode(value: Any) -> str:
 _decode = json.JSONDecoder().raw_decode  # the engine's JSON has no surrounding blanks
 
 
-class _NotHandled(MessageNotHandledException):
-    """durable-rules' "no rule reads this fact", without encoding the fact unless it is shown.
+class _Refused(Exception):
+    """A fact the engine would not take, named as durable's Python layer names it; the fact is
+    encoded only when the message is shown (several conclusions of every evaluation are read
+    by no rule: that is the common case)."""
 
-    Several conclusions of every evaluation are read by no rule: this is the common case."""
+    _WHAT = ""
 
-    def __init__(self, fact: Any) -> None:  # noqa: D107 - the base encodes eagerly; we do not
-        Exception.__init__(self)
+    def __init__(self, fact: Any) -> None:
+        super().__init__()
         self._fact = fact
 
-    @property  # type: ignore[override]
+    @property
     def message(self) -> str:
-        return "Could not handle message: " + encode(self._fact)
+        return self._WHAT + encode(self._fact)
+
+
+class MessageNotHandledException(_Refused):
+    """No rule reads this fact (the engine's result code 1)."""
+
+    _WHAT = "Could not handle message: "
+
+
+class MessageObservedException(_Refused):
+    """This fact is already in the state (the engine's result code 2)."""
+
+    _WHAT = "Message has already been observed: "
 
 
 class LeanRuleset:
@@ -106,7 +121,7 @@ class LeanRuleset:
         if code == 0:
             return result[1]
         if code == 1:
-            raise _NotHandled(message)
+            raise MessageNotHandledException(message)
         if code == 2:
             raise MessageObservedException(message)
         return 0

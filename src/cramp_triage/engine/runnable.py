@@ -9,10 +9,10 @@ ready to run (building a ``Triager``, starting a batch) and by ``rules lint``.
    deaf to Ctrl-C) costs the caller a timeout, never a frozen process. The child is forked when
    this process has one thread (about 30 ms), else a fresh interpreter (about half a second).
 3. A pack that passed is remembered by the digest of what the engine is given (the ruleset
-   definition and the facts its actions assert), in this process and in a cache folder
-   (``$CRAMP_TRIAGE_CACHE``, else ``$XDG_CACHE_HOME/cramp-triage`` or ``~/.cache/cramp-triage``;
-   ``CRAMP_TRIAGE_CACHE=off`` keeps nothing on disk), so the trial is paid once per pack, not on
-   every start.
+   definition and the facts its actions assert), in this process and in the cache folder
+   (``cache.py``: ``$CRAMP_TRIAGE_CACHE``, else ``$XDG_CACHE_HOME/cramp-triage`` or
+   ``~/.cache/cramp-triage``; ``CRAMP_TRIAGE_CACHE=off`` keeps nothing on disk), so the checks
+   and the trial are paid once per pack, not on every start.
 """
 
 from __future__ import annotations
@@ -28,19 +28,18 @@ import sys
 import threading
 import time
 import warnings
-from pathlib import Path
 from typing import Any
 
+from .. import cache
 from ..errors import EngineError, Problem, RulePackError
 from ..facts import intake_facts
 from ..intake import Intake
-from ..pack.answer_space import MEDICATIONS, known_values
-from . import limits
 from ._durable import DURABLE_RULES, encode
 from .compile import CompiledPack
 
 TRIAL_SECONDS = float(os.environ.get("CRAMP_TRIAGE_TRIAL_SECONDS", "20"))  # a busy CI machine needs room
 TRIAL_VERSION = 1  # part of each verdict's digest: raise it when the checks or the trial change
+VERDICTS = "runnable"  # the verdicts' folder in the cache
 _proven: set[str] = set()
 _proven_lock = threading.Lock()
 
@@ -48,20 +47,25 @@ _proven_lock = threading.Lock()
 def prove_runnable(compiled: CompiledPack) -> None:
     """Raise ``RulePackError`` naming the rule unless the engine can run this pack."""
     pack = compiled.pack
+    digest = _digest(compiled)
+    # A verdict is kept only for a pack that passed the checks and the trial, and its digest
+    # covers all they read (and TRIAL_VERSION, their code): a pack proved before is not checked
+    # again, which saved every start the 5 ms of limits.check.
+    if digest in _proven or cache.marked(VERDICTS, digest):
+        _proven.add(digest)
+        return
+    from . import limits  # only for a pack not proved before
+
     problems = limits.check(compiled)
     if problems:
         raise RulePackError(f"rule pack {pack.name} goes past what the rule engine can run", problems,
                             path=str(pack.path))
-    digest = _digest(compiled)
-    if digest in _proven or _cached(digest):
-        _proven.add(digest)
-        return
     verdict = _trial(compiled)
     if verdict is not None:
         raise RulePackError(f"rule pack {pack.name} fails in the rule engine", [verdict], path=str(pack.path))
     with _proven_lock:
         _proven.add(digest)
-    _remember(digest)
+    cache.mark(VERDICTS, digest)  # a cache that cannot be written only means the trial runs again
 
 
 def _digest(compiled: CompiledPack) -> str:
@@ -72,35 +76,6 @@ def _digest(compiled: CompiledPack) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- the verdict cache ------------------------------------------------------------------------
-
-
-def _cache_folder() -> Path | None:
-    chosen = os.environ.get("CRAMP_TRIAGE_CACHE")
-    if chosen == "off":
-        return None
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cramp-triage"
-
-
-def _cached(digest: str) -> bool:
-    folder = _cache_folder()
-    return folder is not None and (folder / "runnable" / digest).is_file()
-
-
-def _remember(digest: str) -> None:
-    folder = _cache_folder()
-    if folder is None:
-        return
-    try:
-        (folder / "runnable").mkdir(parents=True, exist_ok=True)
-        (folder / "runnable" / digest).touch()
-    except OSError:
-        pass  # a cache that cannot be written only means the trial runs again next time
-
-
 # --- the trial ----------------------------------------------------------------------------------
 
 
@@ -108,6 +83,8 @@ def trial_intakes(compiled: CompiledPack) -> list[dict[str, Any]]:
     """Answers that reach every condition of the pack, in a dozen intakes: none; every field at
     once, at its i-th value for each i (so each value the rules tell apart appears); every field
     at its first value and at its last. (``rules verify`` runs the whole answer space.)"""
+    from ..pack.answer_space import MEDICATIONS, known_values
+
     pack = compiled.pack
     fields = sorted({name for rule in pack.active_rules for p in rule.when for g in (p.negated or p).intake_groups()
                      for name in g} | {MEDICATIONS})

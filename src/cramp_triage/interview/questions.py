@@ -17,13 +17,14 @@ from ..pack import default_rules_path
 QUESTIONS_FILE = "questions.yaml"
 
 
+# defer_build on the three models: built when the interview is first used, not on every import.
 class _QuestionText(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     ask: str = Field(min_length=1)
 
 
 class _QuestionsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     questions: dict[str, _QuestionText]
 
 
@@ -34,7 +35,7 @@ class Question(BaseModel):
     and allowed values come from the intake model, the words from the rule pack's questions.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str = Field(description="The question's id in the pack's questions file.")
     field: str = Field(description="The intake field the answer goes into.")

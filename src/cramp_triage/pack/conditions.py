@@ -30,8 +30,9 @@ FactKind = Literal["finding", "cause", "level", "see", "self_care", "medication"
 class Test(BaseModel):
     """A comparison on one intake field; exactly one operator is given."""
 
+    # defer_build here and on Pattern: built on first validation (see schema._Strict).
     # A .nan threshold never holds (it silently turned a red flag off); .inf is no threshold.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
     gt: float | None = None
     gte: float | None = None
@@ -64,7 +65,7 @@ Selector = Union[str, list[str], dict[str, Union[Scalar, list[Scalar]]]]
 class Pattern(BaseModel):
     """One condition of a rule: exactly one key is given."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     intake: FieldTests | None = None
     any_intake: list[FieldTests] | None = Field(default=None, min_length=1)

@@ -37,8 +37,10 @@ _LETTERS = re.compile(r"[a-z]+")
 _MERGEABLE = frozenset({"exact", "spelling", "ingredient"})  # a brand is taken as typed
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
+    """One phrase of the reader's index. A tuple: a pack kept between processes
+    (``snapshot.py``) holds one per name in the vocabulary, and tuples unpickle fast."""
+
     text: str  # as written in the vocabulary
     meaning: str  # product:NAME, class:ID, ingredient:NAME or vague:N
     how: Literal["exact", "brand", "spelling", "ingredient", "class_word", "vague"]

@@ -17,10 +17,11 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, RulePackError
-from ..files import read_yaml
+from ..files import read_yaml, recording_reads
 from ..intake import Intake, Location, LocationName, answer_type
 from ..result import Level, MedicationMatch
 from . import regions as region_words
+from . import snapshot
 from .conditions import FieldTests, Pattern, Test, selector_attributes
 from .regions import Regions, Wording
 from .schema import CONCLUSION_KINDS, Manifest, Rule, Terms
@@ -238,8 +239,32 @@ class RulePack:
 
     @classmethod
     def load(cls, path: str | Path) -> RulePack:
-        """Load and validate a pack folder; raise ``RulePackError`` listing every problem found."""
+        """Load and validate a pack folder; raise ``RulePackError`` listing every problem found.
+
+        A pack that loaded is kept in the cache folder and taken from there while its files are
+        unchanged (``snapshot.py``): the same pack, without parsing and checking it again."""
         root = Path(path)
+        kept = snapshot.restore(root)
+        if isinstance(kept, cls):
+            kept.path = root
+            return kept
+        with recording_reads() as reads:
+            pack = cls._read(root)
+        if snapshot.enabled():
+            pack._prepare()
+            snapshot.save(root, pack, reads)
+        return pack
+
+    def _prepare(self) -> None:
+        """Work every triage needs, done before the pack is kept so that a start finds it done."""
+        for name in ("reader", "active_rules", "rule_by_id", "citations", "possible_facts", "producers",
+                     "fields_read", "red_flags"):
+            getattr(self, name)
+        self.wording()  # the default region's words
+
+    @classmethod
+    def _read(cls, root: Path) -> RulePack:
+        """The pack in ``root``, read from its files and checked."""
         manifest_path = root / "pack.yaml"
         if not manifest_path.is_file():
             raise RulePackError(f"not a rule pack: {root}", [Problem(str(manifest_path), "missing")], path=str(root))

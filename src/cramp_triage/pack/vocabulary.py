@@ -32,7 +32,8 @@ _WORD = re.compile(r"[a-z]+")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: built on first validation, which a pack taken from its snapshot never needs.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class DrugClass(_Strict):

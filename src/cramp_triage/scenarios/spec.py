@@ -18,7 +18,7 @@ _LEVELS = ", ".join(level.value for level in Level)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built when first used
 
 
 class Expect(_Strict):
