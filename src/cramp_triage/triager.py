@@ -29,7 +29,7 @@ from .facts import Evaluation, Firing, intake_facts
 from .frozen import freeze
 from .intake import Intake, parse_intake
 from .pack import RulePack, default_rules_path
-from .result import TriageResult
+from .result import TriageResult, build_models
 
 DEFAULT_CACHE_SIZE = 1024  # distinct fact sets remembered; about 10 KiB each, so about 10 MiB when full
 # Finished results remembered: a result holds its whole trace, about 70 KiB in memory, so about
@@ -136,6 +136,7 @@ class Triager:
         self.compiled: CompiledPack = compile_pack(self.pack)
         prove_runnable(self.compiled)  # every engine limit checked; any other pack tried once, in a child
         self._engine = Engine(self.compiled)
+        build_models()  # the first answer builds no validator (see build_models)
         self._cache: _LRU[tuple[Firing, ...]] | None = _LRU(cache_size) if cache_size else None
         results = min(cache_size, result_cache_size)
         self._results: _LRU[TriageResult] | None = _LRU(results) if results else None
