@@ -44,10 +44,11 @@ def main(intake_path: str) -> None:
     import cramp_triage  # noqa: F401
 
     mark("import cramp_triage")
-    from cramp_triage.cli import app, only_the_command
+    from cramp_triage.cli import loaded_app, only_the_command
 
-    mark("import cramp_triage.cli (every command module)")
-    command = typer.main.get_command(only_the_command(app, ["check"]))
+    root = loaded_app(["check"])
+    mark("import cramp_triage.cli and the check command's module")
+    command = typer.main.get_command(only_the_command(root, ["check"]))
     mark("typer builds the check command")
     command.commands["check"].make_context("check", ["--input", intake_path, "--json"])  # type: ignore[attr-defined]
     mark("typer parses its options (a pydantic adapter for each of its 30-odd)")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cramp_triage.cli import _name, app, only_the_command
+from cramp_triage.cli import COMMAND_MODULES, _name, app, only_the_command
 
 NAMES = [_name(command) for command in app.registered_commands] + [group.name for group in app.registered_groups]
 
@@ -40,6 +40,55 @@ def test_one_command_alone_says_what_the_whole_app_says(name, tail):
     whole = CliRunner().invoke(app, args)
     alone = CliRunner().invoke(only_the_command(app, args), args)
     assert (alone.exit_code, alone.stdout, alone.stderr) == (whole.exit_code, whole.stdout, whole.stderr)
+
+
+def test_the_table_of_command_modules_names_every_command_and_where_it_is_registered():
+    # `main()` imports only COMMAND_MODULES[argv[1]]: each command or group registered must be in
+    # the table, with every module that adds to it (a group's subcommands may come from several).
+    assert sorted(COMMAND_MODULES) == sorted(NAMES)
+    registered: dict[str, set[str]] = {}
+    for command in app.registered_commands:
+        registered.setdefault(_name(command), set()).add(command.callback.__module__)
+    for group in app.registered_groups:
+        typer_app = group.typer_instance
+        callbacks = [c.callback for c in typer_app.registered_commands]
+        callbacks += [typer_app.registered_callback.callback] if typer_app.registered_callback else []
+        registered.setdefault(group.name, set()).update(c.__module__ for c in callbacks if c is not None)
+    assert {name: {f"cramp_triage.cli.{m}" for m in modules} for name, modules in COMMAND_MODULES.items()} == registered
+
+
+ALONE = """
+import json, sys
+sys.argv = ["cramp-triage", *sys.argv[2:]]
+import cramp_triage.cli
+if {whole}:
+    cramp_triage.cli.app  # every command module imported first, as in-process users get it
+try:
+    cramp_triage.cli.main()
+finally:
+    others = sorted(m for m in sys.modules if m.startswith("cramp_triage.cli.") and m.rsplit(".", 1)[1] in {others!r})
+    print(json.dumps(others), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("tail", [["--help"], ["--no-such-option"]])
+def test_a_command_run_alone_imports_fewer_modules_and_says_what_the_whole_app_says(name, tail):
+    # Run as `main()` runs it, in a fresh process: with only its modules imported (and what they
+    # import: `explain` uses `check`'s code), then with every command module imported first.
+    others = sorted({m for modules in COMMAND_MODULES.values() for m in modules} - set(COMMAND_MODULES[name]))
+
+    def run(whole: bool) -> tuple[int, str, str, list[str]]:
+        done = subprocess.run([sys.executable, "-c", ALONE.format(whole=whole, others=others), "-", name, *tail],
+                              capture_output=True, text=True, timeout=120)
+        *stderr, imported = done.stderr.strip().splitlines()
+        return done.returncode, done.stdout, "\n".join(stderr), json.loads(imported)
+
+    *alone, imported_alone = run(whole=False)
+    *whole, imported_whole = run(whole=True)
+    assert alone == whole
+    assert imported_whole == [f"cramp_triage.cli.{m}" for m in others]
+    assert set(imported_alone) < set(imported_whole)
 
 
 @pytest.mark.parametrize("args", [[], ["--help"], ["-h"], ["--version"], ["chek"], ["--version", "check"]])
@@ -73,7 +122,9 @@ def _loaded(args: list[str], cache: Path, stdin: str = "") -> list[str]:
 NOT_FOR_CHECK_JSON = ["yaml", "rapidfuzz", "rich", "fastapi", "uvicorn", "starlette", "cramp_triage.server",
                       "cramp_triage.tools", "cramp_triage.scenarios", "cramp_triage.batch", "cramp_triage.explain",
                       "cramp_triage.interview", "cramp_triage.cli.render", "cramp_triage.engine.limits",
-                      "durable.engine", "logging"]
+                      "durable.engine", "logging", *(f"cramp_triage.cli.{m}" for m in
+                                                     ("batch", "diff", "explain", "medicines", "rules", "scenarios",
+                                                      "schema", "serve", "verify"))]
 
 
 def test_check_json_with_a_kept_pack_imports_only_what_it_uses(tmp_path):

@@ -1,22 +1,62 @@
-"""The ``cramp-triage`` command. ``app`` holds the typer apps; each module below adds its commands."""
+"""The ``cramp-triage`` command. ``cli/app.py`` holds the typer apps; each command module adds its
+commands to them, and is imported only when needed (``COMMAND_MODULES``)."""
 
 from __future__ import annotations
 
 import copy
 import gc
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import typer
 
-from . import batch, check, diff, explain, medicines, rules, scenarios, schema, serve, verify  # noqa: F401 - each registers its commands
-from .app import app
+from . import app as _root
+
+# Importing the submodule `cli/app.py` bound this package's attribute `app` to that module: it is
+# dropped, so that `from cramp_triage.cli import app` reaches `__getattr__` below and gets the
+# whole typer app, as it did when every command module was imported here.
+del app  # type: ignore[name-defined]  # noqa: F821
+
+# Which modules of cli/ register each top-level command or command group: the one way the CLI
+# finds its commands. `main()` imports only the modules of the command it runs (`check` does not
+# pay for the nine others); anything else (no command, `--help`, a typo, completion) and
+# `cramp_triage.cli.app` import them all, in this order, which is the order of the root's help.
+# tests/test_cold_start.py holds the table to the commands the modules register.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "batch": ("batch",),
+    "check": ("check",),
+    "explain": ("explain",),
+    "medicines": ("medicines",),
+    "rules": ("diff", "rules", "verify"),
+    "scenarios": ("scenarios",),
+    "schema": ("schema",),
+    "serve": ("serve",),
+}
+ALL_MODULES = sorted({module for modules in COMMAND_MODULES.values() for module in modules})
+
+
+def loaded_app(args: Sequence[str] = ()) -> typer.Typer:
+    """The root app with the commands ``args`` can run registered: only the named command's
+    modules when ``args`` starts with a command name, else every command's."""
+    modules = COMMAND_MODULES.get(args[0], ALL_MODULES) if args else ALL_MODULES
+    for module in modules:
+        importlib.import_module(f"{__name__}.{module}")
+    return _root.app
+
+
+def __getattr__(name: str) -> Any:
+    # `cramp_triage.cli.app`: the whole app, every command registered (tests, in-process use).
+    if name == "app":
+        return loaded_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """The ``cramp-triage`` command: run it, then let the process end without a last collection."""
     try:
-        only_the_command(app, sys.argv[1:])()
+        only_the_command(loaded_app(sys.argv[1:]), sys.argv[1:])()
     finally:
         # The command is done (its output flushed, its exit code in the SystemExit passing
         # through): what is left is the interpreter's exit, whose last garbage collection walks

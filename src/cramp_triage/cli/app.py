@@ -1,6 +1,7 @@
 """The typer apps that command modules attach to, and the one way the CLI reports errors.
 
-Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports them all.
+Each module of ``cli/`` adds its commands to these apps; ``cli/__init__.py`` imports those the
+command run needs (``COMMAND_MODULES``), or all of them.
 Exit codes: 0 a result was given; 1 a check found problems (lint, scenarios, verify);
 2 bad input or usage, or input and output that cannot be read or written (a full disk, a
 closed stdout); 3 internal error; 130 stopped by Ctrl-C (or Ctrl-D at a question); 141 the reader of stdout went away

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -96,11 +97,12 @@ class LeanRuleset:
     """One durable-rules ruleset, driven through the C module directly: no ``Host`` (so no timer
     threads) and no per-call JSON encoder. Actions are plain callables taking the match."""
 
-    def __init__(self, name: str, definition: dict[str, Any]) -> None:
-        self._run_for = {rule: spec.pop("run") for rule, spec in definition.items()}
-        # durable's own Ruleset encodes with json.dumps, which writes 1e-05 for 0.00001: its C
-        # parser reads that as 1 followed by junk (error 204). ``encode`` writes numbers in full.
-        self.handle: int = durable_rules_engine.create_ruleset(name, encode(definition))
+    def __init__(self, name: str, rules_text: str, run_for: dict[str, Callable[[Any], None]]) -> None:
+        """``rules_text``: each rule's priority and patterns, as ``encode`` writes them (durable's
+        own Ruleset encodes with json.dumps, which writes 1e-05 for 0.00001: its C parser reads
+        that as 1 followed by junk, error 204); ``run_for``: each rule's action."""
+        self._run_for = run_for
+        self.handle: int = durable_rules_engine.create_ruleset(name, rules_text)
         self._texts: dict[tuple[Any, ...], str] = {}
         self.current: str | None = None  # the rule whose action ran last
 

@@ -10,8 +10,10 @@ only once every lower stratum is done. Its match, and so its ``not``, is taken a
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..intake import LIST_FIELDS
@@ -45,19 +47,34 @@ class CompiledPack:
     rules: dict[str, CompiledRule]
     gates: dict[str, int]  # gate rule name -> stage it asserts
 
-    def definition(self, action_for: Callable[[str], Action]) -> dict[str, Any]:
-        """A fresh ruleset definition (durable-rules consumes it: build a new one per host)."""
+    @cached_property
+    def patterns(self) -> dict[str, dict[str, Any]]:
+        """Each rule's priority and patterns: the ruleset definition without its actions. Built
+        once per compiled pack; read only (``definition`` gives a fresh one to consume)."""
         rules: dict[str, Any] = {}
         for rule_id, compiled in self.rules.items():
-            rules[rule_id] = {"pri": compiled.pri, "all": _patterns(compiled), "run": action_for(rule_id)}
+            rules[rule_id] = {"pri": compiled.pri, "all": _patterns(compiled)}
         for gate, stage in self.gates.items():
-            rules[gate] = {"pri": stage * 10 - 1, "all": [{"i": {"fact": "intake"}}], "run": action_for(gate)}
+            rules[gate] = {"pri": stage * 10 - 1, "all": [{"i": {"fact": "intake"}}]}
         # Every base fact must match some rule: the engine refuses a fact nothing matches, and
         # deleting a state whose first fact matched nothing crashes it. These rules do nothing.
         last = max((c.pri for c in self.rules.values()), default=0) + 1
         for name, kind in OBSERVE_RULES.items():
-            rules[name] = {"pri": last, "all": [{"o": {"fact": kind}}], "run": action_for(name)}
-        return {RULESET: rules}
+            rules[name] = {"pri": last, "all": [{"o": {"fact": kind}}]}
+        return rules
+
+    @cached_property
+    def patterns_text(self) -> str:
+        """``patterns`` as the engine's C module reads them, encoded once: every ruleset of this
+        pack is created from it, and the runnable proof's digest covers it."""
+        from ._durable import encode
+
+        return encode(self.patterns)
+
+    def definition(self, action_for: Callable[[str], Action]) -> dict[str, Any]:
+        """A fresh ruleset definition (durable-rules consumes it: build a new one per host)."""
+        return {RULESET: {name: {**spec, "all": copy.deepcopy(spec["all"]), "run": action_for(name)}
+                          for name, spec in self.patterns.items()}}
 
 
 def _patterns(compiled: CompiledRule) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from .compile import RULESET, CompiledPack
+from .compile import CompiledPack
 
 MAX_FOLLOWERS = 511
 MAX_ABSENCE_FOLLOWERS = 127
@@ -120,7 +120,7 @@ class _Network:
 def check(compiled: CompiledPack, where: Callable[[str], str] | None = None) -> list[Problem]:
     """Every engine limit the compiled pack reaches, each naming the rules that reach it."""
     where = where or _where_in(compiled)
-    definition = compiled.definition(lambda name: name)[RULESET]
+    definition = compiled.patterns  # read only
     network = _Network()
     problems: list[Problem] = []
     for rule, spec in definition.items():

@@ -69,11 +69,11 @@ def prove_runnable(compiled: CompiledPack) -> None:
 
 
 def _digest(compiled: CompiledPack) -> str:
-    definition = compiled.definition(lambda name: name)
     conclusions = {rule: list(c.conclusions) for rule, c in compiled.rules.items()}
     medicines = sorted(compiled.pack.possible_facts.values(), key=encode)
-    text = encode([DURABLE_RULES, TRIAL_VERSION, definition, conclusions, medicines])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = encode([DURABLE_RULES, TRIAL_VERSION, conclusions, medicines])
+    # The ruleset's text as the engine is given it (encoded once per compiled pack, kept for it).
+    return hashlib.sha256(f"{text}\n{compiled.patterns_text}".encode("utf-8")).hexdigest()
 
 
 # --- the trial ----------------------------------------------------------------------------------

@@ -183,11 +183,12 @@ class _Session:
     def __init__(self, compiled: CompiledPack) -> None:
         self.scratch = _Scratch()
         self.handle = _Handle()
-        definition = compiled.definition(_actions(compiled, self.scratch))[RULESET]
+        action_for = _actions(compiled, self.scratch)
+        run_for = {name: action_for(name) for name in compiled.patterns}
         warm_up = encode(_WARM_UP)
         with _signals_held():
             try:
-                self.ruleset = LeanRuleset(RULESET, definition)
+                self.ruleset = LeanRuleset(RULESET, compiled.patterns_text, run_for)
             except EngineFault as error:
                 raise EngineError("the rule engine refused the rule pack", [Problem("engine", str(error))]) from None
             # The finaliser holds the ruleset, not the session: a dropped Triager frees it at once.
