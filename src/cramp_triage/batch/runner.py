@@ -71,6 +71,13 @@ class BatchSummary:
         """Lines per second."""
         return self.lines / self.seconds if self.seconds > 0 else 0.0
 
+    def add(self, triaged: int, rejected: int, cache_hits: int, started: float) -> None:
+        """Count one finished chunk or partition; ``started`` is the run's ``perf_counter()``."""
+        self.triaged += triaged
+        self.rejected += rejected
+        self.cache_hits += cache_hits
+        self.seconds = time.perf_counter() - started
+
     def __str__(self) -> str:
         return (f"{self.lines} lines: {self.triaged} triaged, {self.rejected} rejected, "
                 f"{self.seconds:.2f} s, {self.rate:,.0f} lines/s, {self.hit_rate:.0%} cache hits")
@@ -185,10 +192,7 @@ def run_batch(
         if triaged + rejected != len(chunk[2]):  # never lose a line silently
             raise RuntimeError(f"a chunk of {len(chunk[2])} lines gave {triaged + rejected} records")
         out.write(text)
-        summary.triaged += triaged
-        summary.rejected += rejected
-        summary.cache_hits += hits
-        summary.seconds = time.perf_counter() - started
+        summary.add(triaged, rejected, hits, started)
         if on_progress is not None:
             on_progress(consumed)
         if stop is not None:

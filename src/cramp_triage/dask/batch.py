@@ -264,10 +264,7 @@ def _write_next(pending: deque[tuple[Partition, Any]], writer: _Writer, summary:
     if read != part.rows:  # never lose a row silently
         raise RuntimeError(f"partition {part.index} holds {part.rows} rows but gave {read} records")
     writer.write(body)
-    summary.triaged += triaged
-    summary.rejected += rejected
-    summary.cache_hits += hits
-    summary.seconds = time.perf_counter() - started
+    summary.add(triaged, rejected, hits, started)
     if on_partition is not None:
         on_partition(written + 1)
     return written + 1
