@@ -227,3 +227,13 @@ def test_a_pack_that_has_read_a_typo_still_goes_to_a_fresh_interpreter(pack):
     assert pack.reader.read_all(["atorvastatn"])[0].matches  # one typo: rapidfuzz is loaded
     copy = pickle.loads(pickle.dumps(compile_pack(pack)))
     assert copy.pack.reader.read_all(["simvastatn"])[0].matches[0].name == "simvastatin"
+
+
+def test_an_unknown_region_is_refused_once_before_any_row_goes_to_the_cluster(tmp_path):
+    from cramp_triage.errors import RegionError
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"duration_minutes": 2}\n')
+    with pytest.raises(RegionError):
+        run_batch_dask(str(source), str(tmp_path / "out.jsonl"), client=None, region="ZZ")  # no cluster touched
+    assert not (tmp_path / "out.jsonl").exists()

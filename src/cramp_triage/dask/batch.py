@@ -227,8 +227,10 @@ def run_batch_dask(path: str, output: str, client: Any, fmt: str = "jsonl", out_
     written so far."""
     if out_fmt not in OUTPUT_FORMATS:
         raise BatchInputError("unknown output format", [Problem("output", f"use one of {', '.join(OUTPUT_FORMATS)}")])
-    if region is not None:  # an unknown region would fail every row: one error, now
-        worker_triager(rules).pack.wording(region)
+    if region is not None:  # an unknown region would fail every row: one error, now (the pack only, no engine)
+        from ..pack import RulePack, default_rules_path
+
+        RulePack.load(rules if rules is not None else default_rules_path()).wording(region)
     started = time.perf_counter()
     summary = summary if summary is not None else BatchSummary()
     workers = max(1, len(client.scheduler_info().get("workers", {})))
