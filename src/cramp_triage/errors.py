@@ -21,7 +21,8 @@ class CrampTriageError(Exception):
     """Root of every error cramp-triage raises.
 
     ``problems`` lists each fault with its location, so a caller can show all of them at once
-    (nothing is lost); ``str(error)`` is one readable line.
+    (nothing is lost); ``str(error)`` is one readable line. A subclass with fields of its own is
+    a dataclass too; one without inherits these (making each a dataclass cost every start).
     """
 
     message: str
@@ -37,12 +38,10 @@ class CrampTriageError(Exception):
         return f"{self.message}: {detail}"
 
 
-@dataclass
 class IntakeError(CrampTriageError):
     """The answers given do not form a valid intake (a field name and what is allowed)."""
 
 
-@dataclass
 class RegionError(IntakeError):
     """The region asked for is not one of the rule pack's; the problem (``loc`` ``region``) lists
     those it has. An ``IntakeError``, so whatever reports bad answers reports it too."""
@@ -62,7 +61,6 @@ class EngineError(CrampTriageError):
     rule: str | None = None
 
 
-@dataclass
 class BatchInputError(CrampTriageError):
     """A batch input as a whole cannot be read (unknown format, bad CSV header): nothing was triaged."""
 
