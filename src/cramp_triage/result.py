@@ -232,12 +232,3 @@ class TriageResult(_Frozen):
     rule_pack: RulePackInfo
     library: LibraryInfo
 
-
-def build_models() -> None:
-    """Build the validators of a result now (they are deferred at import, for a fast start).
-    A ``Triager`` calls this when it is made, so that its first answer builds nothing: pydantic
-    builds a validator in Rust, and a Ctrl-C landing there comes out as a ``SchemaError``, not
-    as the ``KeyboardInterrupt`` a caller stops on."""
-    for model in (TriageResult, MedicationMatch):
-        if not model.__pydantic_complete__:
-            model.model_rebuild(force=True)

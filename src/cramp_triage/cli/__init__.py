@@ -6,7 +6,9 @@ from __future__ import annotations
 import copy
 import gc
 import importlib
+import os
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,18 +55,48 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+# Commands that leave nothing to clean up once they are done (no worker processes, threads,
+# servers or temporary files): their process ends with ``os._exit`` as soon as the output is
+# flushed, skipping the interpreter's teardown.
+QUICK_EXIT = frozenset({"check", "explain", "medicines", "schema"})
+
+
 def main() -> None:
-    """The ``cramp-triage`` command: run it, then let the process end without a last collection."""
+    """The ``cramp-triage`` command: run it, then end the process without tearing it down."""
+    args = sys.argv[1:]
+    if args[:1] != ["serve"]:
+        # pydantic looks for plugins (observability hooks) in the metadata of every installed
+        # package the first time it builds a validator: 3-15 ms of a start, growing with what is
+        # installed. A one-shot command has no use for them (typer turns them off for its own
+        # options too). `serve` keeps them, and a PYDANTIC_DISABLE_PLUGINS the user set wins.
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        only_the_command(loaded_app(sys.argv[1:]), sys.argv[1:])()
+        only_the_command(loaded_app(args), args)()
+    except SystemExit as end:
+        if args[:1] and args[0] in QUICK_EXIT and isinstance(end.code, int) and threading.active_count() == 1:
+            _exit_now(end.code)
+        raise
     finally:
-        # The command is done (its output flushed, its exit code in the SystemExit passing
-        # through): what is left is the interpreter's exit, whose last garbage collection walks
-        # every object of the process, typer's, pydantic's and the pack's, only for the OS to take
-        # the memory back anyway. That walk was a quarter of a `check --json` start (70-100 ms of
-        # wall time; benchmarks/cold_start.py). Frozen objects are not walked. Here only, in the
-        # command's own process: importing the library never touches the collector.
+        # The other commands end as Python ends a program, but the last garbage collection of
+        # the interpreter's exit, which walks every object of the process (typer's, pydantic's,
+        # the pack's) only for the OS to take the memory back anyway, is skipped: frozen objects
+        # are not walked. Here only, in the command's own process: importing the library never
+        # touches the collector.
         gc.freeze()
+
+
+def _exit_now(code: int) -> None:
+    """End the process with ``code`` once stdout and stderr are flushed, without the
+    interpreter's teardown (freeing every module and object one by one took a tenth of a
+    `check` start; benchmarks/cold_start.py). Returns if a stream cannot be flushed, so that the
+    usual exit reports it."""
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the process was started with it closed
+                stream.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 def only_the_command(full: typer.Typer, args: Sequence[str]) -> typer.Typer:
