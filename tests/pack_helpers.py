@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from cli_helpers import copy_pack, write_yaml
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 
 
 def rule(rule_id: str, when: list[dict[str, Any]], then: list[dict[str, Any]] | None = None,

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"pack"},
     {"intake", "result"},
     {"fhir_response", "cache"},
+    {"yamlfile"},
     {"files", "answer_shape"},
     {"errors", "about", "untrusted", "frozen"},
 ]

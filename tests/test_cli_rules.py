@@ -11,7 +11,7 @@ from cli_helpers import assert_one_line_error, copy_pack, run, write_yaml
 import cramp_triage
 from cramp_triage import Intake, RulePack, TriageResult, default_rules_path, triage
 from cramp_triage.cli.app import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 
 
 @pytest.fixture(scope="module")

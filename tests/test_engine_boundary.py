@@ -22,7 +22,7 @@ import pytest
 from cli_helpers import copy_pack, write_yaml
 from pack_helpers import wide_join_pack
 from cramp_triage import EngineError, Level, RulePack, Triager, triage
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 
 FULL = os.environ.get("CRAMP_FULL") == "1"
 SAMPLES = [

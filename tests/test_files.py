@@ -15,7 +15,8 @@ import pytest
 from cli_helpers import assert_one_line_error, copy_pack, run
 from cramp_triage import IntakeError, RulePack, RulePackError, parse_intake_json
 from cramp_triage.errors import CrampTriageError, ScenarioError
-from cramp_triage.files import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml, parse_yaml_document, read_bytes
+from cramp_triage.files import MAX_FILE_BYTES, read_bytes
+from cramp_triage.yamlfile import MAX_DEPTH, parse_yaml, parse_yaml_document
 from cramp_triage.interview import load_questions
 from cramp_triage.scenarios import load_scenario_file
 

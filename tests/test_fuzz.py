@@ -216,7 +216,7 @@ def test_a_condition_with_too_many_alternatives_is_refused_not_hung(tmp_path):
     """durable-rules never returns from matching once 512 tests follow one test; an "any of" of
     600 findings is such a pack. Building a Triager refuses it before the engine sees it."""
     from cramp_triage import Triager
-    from cramp_triage.files import read_yaml
+    from cramp_triage.yamlfile import read_yaml
 
     pack_dir = copy_pack(tmp_path)
     terms = read_yaml(pack_dir / "terms.yaml")

@@ -125,7 +125,7 @@ def test_a_triager_per_thread(pack, expected, busy_switching):
 def test_a_broken_pack_error_leaves_the_triager_working(tmp_path, busy_switching):
     from cli_helpers import copy_pack
     from cramp_triage import EngineError
-    from cramp_triage.files import read_yaml
+    from cramp_triage.yamlfile import read_yaml
     import yaml
 
     pack_dir = copy_pack(tmp_path)

@@ -20,7 +20,7 @@ import pytest
 
 from cramp_triage import Intake, default_rules_path, triage
 from cramp_triage.errors import RulePackError
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 from cramp_triage.pack.vocabulary import Vocabulary
 
 # text as a person types it -> (generic name, group the rules match on, ATC code)

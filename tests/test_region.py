@@ -23,7 +23,7 @@ from cramp_triage import (
     triage_many,
 )
 from cramp_triage.explain import explain
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 from cramp_triage.schemas import result_schema
 from cramp_triage.tools.invariants import check_result
 

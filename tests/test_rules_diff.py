@@ -15,7 +15,7 @@ from pack_helpers import rule
 
 from cramp_triage import RulePack, Triager
 from cramp_triage.batch import read_intakes
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 from cramp_triage.tools.diff import Outcome, diff_corpus, diff_space, direction
 from cramp_triage.tools.pruning import discretise
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from cramp_triage import RulePack, RulePackError, Triager, cache, default_rules_path
 from cramp_triage.engine import compile_pack
 from cramp_triage.engine.runnable import trial_intakes
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 from cramp_triage.pack import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cramp_triage import RulePack, Triager, default_rules_path
 from cramp_triage.cli import app
 from cramp_triage.tools.reference import ReferenceEvaluator
-from cramp_triage.files import read_yaml
+from cramp_triage.yamlfile import read_yaml
 from cramp_triage.pack.vocabulary import UNCHECKED
 from cramp_triage.tools.verify import Keyer, cones, discretise, representatives, sweep, verify
 

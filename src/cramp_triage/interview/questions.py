@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..answer_shape import AnswerType
 from ..errors import Problem, RulePackError
-from ..files import read_yaml
+from ..yamlfile import read_yaml
 from ..intake import Intake, answer_shapes
 from ..pack import default_rules_path
 

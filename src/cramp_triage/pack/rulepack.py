@@ -17,7 +17,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, RulePackError
-from ..files import read_yaml, recording_reads
+from ..files import recording_reads
 from ..intake import Intake, Location, LocationName, answer_type
 from ..result import Level, MedicationMatch
 from . import regions as region_words
@@ -265,6 +265,8 @@ class RulePack:
     @classmethod
     def _read(cls, root: Path) -> RulePack:
         """The pack in ``root``, read from its files and checked."""
+        from ..yamlfile import read_yaml  # here: a pack taken from its snapshot reads no YAML
+
         manifest_path = root / "pack.yaml"
         if not manifest_path.is_file():
             raise RulePackError(f"not a rule pack: {root}", [Problem(str(manifest_path), "missing")], path=str(root))

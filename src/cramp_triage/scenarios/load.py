@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..files import YamlDocument, parse_yaml_document, read_yaml_document
+from ..yamlfile import YamlDocument, parse_yaml_document, read_yaml_document
 from ..intake import TYPE_MESSAGES, Intake
 from ..pack import RulePack
 from ..result import Level

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ..errors import Problem, ScenarioError
-from ..files import YamlDocument, parse_yaml_document, read_text
+from ..files import read_text
+from ..yamlfile import YamlDocument, parse_yaml_document
 from .load import load_scenario_text
 from .run import run_case
 from .spec import SLUG, Case

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem, ScenarioError
-from ..files import parse_yaml
+from ..yamlfile import parse_yaml
 from ..intake import LIST_FIELDS, Intake
 from ..result import Level, TriageResult
 from .run import Mismatch, check
