@@ -5,9 +5,11 @@ is lint-clean apart from the limit it reaches, at the size the issue found it.""
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -144,6 +146,24 @@ def test_the_verdict_is_kept_by_content_in_this_process_and_on_disk(tmp_path, mo
     monkeypatch.setattr(runnable, "_proven", set())  # a new process: only the folder remembers
     Triager(pack_dir)
     assert len(trials) == 1
+
+
+
+def test_the_verdicts_digest_covers_every_fact_the_pack_can_assert_in_any_order(pack):
+    compiled = compile_pack(pack)
+    digest = runnable._digest(compiled)
+
+    def with_facts(facts):
+        other = copy.copy(pack)
+        other.__dict__["possible_facts"] = facts
+        return runnable._digest(replace(compiled, pack=other))
+
+    facts = pack.possible_facts
+    assert with_facts(dict(reversed(facts.items()))) == digest  # the same facts, listed otherwise
+    key = next(k for k in facts if k[0] == "medication")
+    changed = {**facts, key: {**facts[key], "group": "something else"}}
+    assert with_facts(changed) != digest
+    assert with_facts({k: v for k, v in facts.items() if k != key}) != digest
 
 
 def test_with_threads_running_the_trial_runs_in_a_fresh_interpreter(tmp_path, monkeypatch):

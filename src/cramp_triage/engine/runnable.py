@@ -70,7 +70,9 @@ def prove_runnable(compiled: CompiledPack) -> None:
 
 def _digest(compiled: CompiledPack) -> str:
     conclusions = {rule: list(c.conclusions) for rule, c in compiled.rules.items()}
-    medicines = sorted(compiled.pack.possible_facts.values(), key=encode)
+    # In the order of their keys (kind, name; unique), not of their encodings: encoding each fact
+    # to sort by it took 0.5 ms of every start.
+    medicines = [fact for _, fact in sorted(compiled.pack.possible_facts.items())]
     text = encode([DURABLE_RULES, TRIAL_VERSION, conclusions, medicines])
     # The ruleset's text as the engine is given it (encoded once per compiled pack, kept for it).
     return hashlib.sha256(f"{text}\n{compiled.patterns_text}".encode("utf-8")).hexdigest()
