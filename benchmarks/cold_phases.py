@@ -1,7 +1,8 @@
 """One start of ``cramp-triage check --input FILE --json``, phase by phase, in this process.
 
-The same calls as ``cli/check.py`` makes, in the same order, each timed; prints the phases as
-JSON (milliseconds), then ends as ``cli.main`` does (``gc.freeze()``). ``cold_start.py --breakdown``
+The same calls as ``cli/check.py`` makes, in the same order, each timed, with pydantic's plugin
+look-up off as ``cli.main`` turns it off; prints the phases as JSON (milliseconds), then ends as
+``cli.main`` ends a ``check`` (``os._exit`` once the output is flushed). ``cold_start.py --breakdown``
 runs it in fresh processes, sums the phases up and counts the rest of the wall time as start and exit.
 
     python benchmarks/cold_phases.py INTAKE.json
@@ -9,8 +10,8 @@ runs it in fresh processes, sums the phases up and counts the rest of the wall t
 
 from __future__ import annotations
 
-import gc
 import json
+import os
 import sys
 import time
 
@@ -26,6 +27,7 @@ def mark(phase: str) -> None:
 
 
 def main(intake_path: str) -> None:
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as cli.main does for a one-shot command
     import contextlib
     import io
 
@@ -84,7 +86,7 @@ def main(intake_path: str) -> None:
     result.model_dump_json(indent=2)
     mark("JSON out")
     print(json.dumps(_marks), flush=True)
-    gc.freeze()  # as cli.main does when the command is done: the exit walks no objects
+    os._exit(0)  # as cli.main ends a check: no interpreter teardown
 
 
 if __name__ == "__main__":

@@ -86,8 +86,8 @@ def breakdown(python: str, intake: Path, env: dict[str, str], runs: int) -> dict
     totals = [sum(values) for values in zip(*phases.values())]
     rows = {name: {"median": round(statistics.median(v), 1), "best": round(min(v), 1)} for name, v in phases.items()}
     rows["total in-process"] = {"median": round(statistics.median(totals), 1), "best": round(min(totals), 1)}
-    # The process's wall time less its phases: the interpreter's start and its exit (where the
-    # last collection walked every object before cli.main froze them).
+    # The process's wall time less its phases: the interpreter's start and its exit (which
+    # cli.main now ends in os._exit for a check, as cold_phases.py does).
     rows["outside the phases: interpreter start and exit"] = {"median": round(statistics.median(outside), 1),
                                                               "best": round(min(outside), 1)}
     return rows
