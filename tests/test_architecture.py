@@ -31,7 +31,7 @@ LAYERS: list[set[str]] = [
     {"fhir_response", "cache"},
     {"yamlfile"},
     {"files", "answer_shape"},
-    {"errors", "about", "untrusted", "frozen"},
+    {"errors", "about", "untrusted", "frozen", "_lazy"},
 ]
 
 

@@ -9,24 +9,37 @@ Not a diagnosis and not for emergencies: see ``TriageResult.disclaimer``.
 
 import sys as _sys
 from typing import TYPE_CHECKING as _TYPE_CHECKING
-from typing import Any as _Any
 
-from .errors import EngineError
+from ._lazy import lazy_names as _lazy_names
+from .errors import (
+    BatchInputError,
+    CrampTriageError,
+    EngineError,
+    IntakeError,
+    Problem,
+    RegionError,
+    RulePackError,
+    ScenarioError,
+)
 
 try:
+    # The engine only: the library itself is imported when a name of it is first used, so that
+    # `import cramp_triage` is light and the command line can set itself up first (cli.main).
+    # A missing or broken engine still fails here, at once, with the command that fixes it.
+    from . import engine as _engine  # noqa: F401
+except EngineError as _error:
+    # Our own command (the console script) says it in one line, not as a traceback; a program
+    # that imports the library gets the EngineError.
+    if _sys.argv and _sys.argv[0].rsplit("/", 1)[-1] == "cramp-triage":
+        print(f"cramp-triage: error: {_error}", file=_sys.stderr)
+        raise SystemExit(3) from None
+    raise
+
+if _TYPE_CHECKING:
     from .api import default_triager, triage, triage_many
-    from .errors import (
-        BatchInputError,
-        CrampTriageError,
-        EngineError,
-        IntakeError,
-        Problem,
-        RegionError,
-        RulePackError,
-        ScenarioError,
-    )
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, Swelling, parse_intake, parse_intake_json
+    from .interview import Question, next_question, questionnaire
     from .pack import RulePack, default_rules_path
     from .result import (
         Cause,
@@ -43,35 +56,20 @@ try:
         When,
     )
     from .triager import Triager
-except EngineError as _error:
-    # Our own command (the console script) says it in one line, not as a traceback; a program
-    # that imports the library gets the EngineError.
-    if _sys.argv and _sys.argv[0].rsplit("/", 1)[-1] == "cramp-triage":
-        print(f"cramp-triage: error: {_error}", file=_sys.stderr)
-        raise SystemExit(3) from None
-    raise
 
-
-# The interview's names are imported when first asked for: a triage needs none of it (the CLI's
-# `check` with its answers given is most starts). Type checkers see them as usual.
-if _TYPE_CHECKING:
-    from .interview import Question, next_question, questionnaire
-
-_INTERVIEW = frozenset({"Question", "next_question", "questionnaire"})
-
-
-def __getattr__(name: str) -> _Any:
-    if name == "__version__":
-        from .about import __version__
-
-        return __version__
-    if name in _INTERVIEW:
-        from . import interview
-
-        value = getattr(interview, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Where each public name lives; imported from there when first asked for.
+_WHERE = {
+    **dict.fromkeys(["default_triager", "triage", "triage_many"], "api"),
+    **dict.fromkeys(["Evaluation", "Firing"], "facts"),
+    **dict.fromkeys(["Intake", "Location", "Swelling", "parse_intake", "parse_intake_json"], "intake"),
+    **dict.fromkeys(["Question", "next_question", "questionnaire"], "interview"),
+    **dict.fromkeys(["RulePack", "default_rules_path"], "pack"),
+    **dict.fromkeys(["Cause", "Citation", "Level", "LibraryInfo", "MedicationMatch", "Referral", "RulePackInfo",
+                     "SelfCareStep", "SeriousFinding", "TraceStep", "TriageResult", "When"], "result"),
+    "Triager": "triager",
+    "__version__": "about",
+}
+__getattr__ = _lazy_names(__name__, _WHERE)
 
 
 def __dir__() -> list[str]:
