@@ -4,7 +4,6 @@ the loader read is unchanged, only if this user's processes wrote it, and it cha
 from __future__ import annotations
 
 import csv
-import gc
 import json
 import os
 import subprocess
@@ -275,36 +274,6 @@ def test_a_sealed_snapshot_that_does_not_unpickle_is_a_miss(cache_dir, pack_dir,
     cache.seal(snapshot.KIND, kept.name, header + b"\n" + b"not a pickle")
     RulePack.load(pack_dir)
     assert reads.count == 2
-
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_restoring_leaves_the_collector_as_it_found_it(cache_dir, pack_dir, reads, enabled):
-    # The collector is off only while the snapshot unpickles (its objects are all kept).
-    fresh = RulePack.load(pack_dir)
-    seen: list[bool] = []
-    real = snapshot.pickle.loads
-
-    def loads(data: bytes) -> object:
-        seen.append(gc.isenabled())
-        return real(data)
-
-    was = gc.isenabled()
-    try:
-        gc.enable() if enabled else gc.disable()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(snapshot.pickle, "loads", loads)
-            kept = snapshot.restore(pack_dir)
-        assert seen == [False] and gc.isenabled() is enabled
-        assert isinstance(kept, RulePack) and kept is not fresh
-        _same(kept, fresh)
-        # and when the payload does not unpickle (a miss)
-        [path] = _snapshots(cache_dir)
-        header = path.read_bytes()[32:].split(b"\n", 1)[0]
-        cache.seal(snapshot.KIND, path.name, header + b"\n" + b"not a pickle")
-        assert snapshot.restore(pack_dir) is None and gc.isenabled() is enabled
-    finally:
-        gc.enable() if was else gc.disable()
 
 
 def test_a_cache_folder_that_cannot_be_written_is_no_error(tmp_path, pack_dir, monkeypatch):
