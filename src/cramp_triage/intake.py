@@ -115,9 +115,7 @@ class Intake(BaseModel):
     """What is known about the cramps. ``None`` (or leaving a field out) means "don't know"."""
 
     # strict: no reading "yes" as true or "5" as 5; the JSON Schema says exactly what is taken.
-    # defer_build: built on first use, not on import (``triager._build_validators``): the command
-    # line turns pydantic's plugin look-up off first (``cli.main``), and a library import builds nothing.
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     duration_minutes: float | None = Field(
         default=None, ge=0, le=1440, description="How long one cramp episode lasts, in minutes (0 to 1440)."

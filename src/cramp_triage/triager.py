@@ -227,13 +227,12 @@ _fork_hook_set = False
 
 
 def _build_validators() -> None:
-    """Build the validators of an intake and a result now (they are deferred at import, for a
-    fast start): a ``Triager``'s first answer then builds nothing. pydantic builds a validator
-    in Rust, and a Ctrl-C landing there comes out as a ``SchemaError``, not as the
-    ``KeyboardInterrupt`` a caller stops on."""
-    for model in (Intake, TriageResult, MedicationMatch):
-        if not model.__pydantic_complete__:
-            model.model_rebuild(force=True)
+    """Build the validators of a result now (they are deferred at import, for a fast start): a
+    ``Triager``'s first answer then builds nothing. pydantic builds a validator in Rust, and a
+    Ctrl-C landing there comes out as a ``SchemaError``, not as the ``KeyboardInterrupt`` a
+    caller stops on."""
+    for model in (TriageResult, MedicationMatch):
+        model.model_rebuild()  # nothing to do once built
 
 
 def _watch_forks(triager: Triager) -> None:
