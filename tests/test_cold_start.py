@@ -217,10 +217,10 @@ print("PYDANTIC_DISABLE_PLUGINS=" + repr(os.environ.get("PYDANTIC_DISABLE_PLUGIN
 """
 
 
-def test_a_one_shot_command_does_not_look_for_pydantic_plugins_unless_the_user_says(tmp_path):
+def test_a_quick_command_does_not_look_for_pydantic_plugins_unless_the_user_says(tmp_path):
     # Looking for plugins reads every installed package's metadata: a cost of each start that a
-    # one-shot command has no use for. A user who sets PYDANTIC_DISABLE_PLUGINS (even to nothing)
-    # decides; `serve`, a long-running service, keeps pydantic's default.
+    # quick command has no use for. A user who sets PYDANTIC_DISABLE_PLUGINS (even to nothing)
+    # decides; the other commands (a long batch, the service) keep pydantic's default.
     env = _with_a_pydantic_plugin(tmp_path)
     args = ["check", "--json", "--duration", "2"]
 
@@ -236,6 +236,7 @@ def test_a_one_shot_command_does_not_look_for_pydantic_plugins_unless_the_user_s
     assert "pydantic plugin loaded" not in quiet and "PYDANTIC_DISABLE_PLUGINS='__all__'" in quiet
     assert "pydantic plugin loaded" in run(*args, PYDANTIC_DISABLE_PLUGINS="")
     assert "PYDANTIC_DISABLE_PLUGINS=None" in run("serve", "--help")
+    assert "PYDANTIC_DISABLE_PLUGINS=None" in run("batch", "--help")
 
 
 TEARDOWN = """

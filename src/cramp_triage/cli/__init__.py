@@ -56,41 +56,40 @@ def __getattr__(name: str) -> Any:
 
 
 # Commands that leave nothing to clean up once they are done (no worker processes, threads,
-# servers or temporary files): their process ends with ``os._exit`` as soon as the output is
-# flushed, skipping the interpreter's teardown.
+# servers or temporary files) and are over in a moment: their process is set up for a fast start
+# and ends with ``os._exit`` as soon as the output is flushed, skipping the interpreter's teardown.
 QUICK_EXIT = frozenset({"check", "explain", "medicines", "schema"})
 
 
 def main() -> None:
     """The ``cramp-triage`` command: run it, then end the process without tearing it down."""
     args = sys.argv[1:]
-    if args[:1] != ["serve"]:
+    quick = bool(args) and args[0] in QUICK_EXIT
+    if quick:
         # pydantic looks for plugins (observability hooks) in the metadata of every installed
         # package the first time it builds a validator: 3-15 ms of a start, growing with what is
-        # installed. A one-shot command has no use for them (typer turns them off for its own
-        # options too). `serve` keeps them, and a PYDANTIC_DISABLE_PLUGINS the user set wins.
+        # installed. A quick command has no use for them (typer turns them off for its own
+        # options too). The others keep pydantic's default, and a PYDANTIC_DISABLE_PLUGINS the
+        # user set wins.
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    quick = bool(args) and args[0] in QUICK_EXIT
-    # The collector is off while the library and the command's modules are imported: tens of
-    # thousands of objects that live as long as the process, which each collection walked for
-    # nothing (~8 ms of a `check`). It stays off for a quick-exit command: the few cycles it
-    # leaves go back to the OS with the rest of the process.
-    gc.disable()
+        # The collector stays off: the library and the command's modules, imported next, make
+        # tens of thousands of objects that live as long as the process, which each collection
+        # walked for nothing (~8 ms of a `check`); the few cycles the command leaves go back to
+        # the OS with the rest of the process.
+        gc.disable()
     try:
-        command = only_the_command(loaded_app(args), args)
-        if not quick:
-            gc.enable()
-        command()
+        only_the_command(loaded_app(args), args)()
     except SystemExit as end:
         if quick and isinstance(end.code, int) and threading.active_count() == 1:
             _exit_now(end.code)
         raise
     finally:
-        # The other commands end as Python ends a program, but the last garbage collection of
-        # the interpreter's exit, which walks every object of the process (typer's, pydantic's,
-        # the pack's) only for the OS to take the memory back anyway, is skipped: frozen objects
-        # are not walked. Here only, in the command's own process: importing the library never
-        # touches the collector.
+        if quick:
+            gc.enable()  # the quick exit was not taken (it returns only if it cannot flush)
+        # The process ends as Python ends a program, but the last garbage collection of the
+        # interpreter's exit, which walks every object of the process (typer's, pydantic's, the
+        # pack's) only for the OS to take the memory back anyway, is skipped: frozen objects are
+        # not walked. Here only, in the command's own process: the library never freezes them.
         gc.freeze()
 
 
