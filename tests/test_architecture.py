@@ -5,6 +5,7 @@ public API is exactly ``cramp_triage.__all__``."""
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import grimp
@@ -122,3 +123,21 @@ def test_the_library_imports_no_cli_or_server_stack_and_starts_no_thread():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "[]\n" and done.stderr == ""
+
+
+@pytest.mark.parametrize("package", ["cramp_triage", "cramp_triage.engine"])
+def test_each_name_imported_on_first_use_is_what_type_checkers_see(package):
+    # A package's public names are imported when first used (`_WHERE`); type checkers read the
+    # `if TYPE_CHECKING:` imports instead. A name in one and not the other would be `Any` to them,
+    # or fail at run time: both must name the same names, from the same modules.
+    module = importlib.import_module(package)
+    path = Path(module.__file__)
+    tree = ast.parse(path.read_text())
+    checked = [node for node in tree.body if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)]
+    assert len(checked) == 1
+    seen = {(alias.asname or alias.name): (node.module or "").split(".")[0]
+            for node in ast.walk(checked[0]) if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert seen == module._WHERE
+    assert set(module._WHERE) <= set(module.__all__)
+    for name, where in module._WHERE.items():
+        assert getattr(importlib.import_module(f"{package}.{where}"), name) is getattr(module, name)

@@ -36,6 +36,7 @@ except EngineError as _error:
     raise
 
 if _TYPE_CHECKING:
+    from .about import __version__ as __version__
     from .api import default_triager, triage, triage_many
     from .facts import Evaluation, Firing
     from .intake import Intake, Location, Swelling, parse_intake, parse_intake_json
@@ -57,7 +58,8 @@ if _TYPE_CHECKING:
     )
     from .triager import Triager
 
-# Where each public name lives; imported from there when first asked for.
+# Where each public name lives; imported from there when first asked for. Type checkers see the
+# imports above instead (tests/test_architecture.py holds the two to the same names).
 _WHERE = {
     **dict.fromkeys(["default_triager", "triage", "triage_many"], "api"),
     **dict.fromkeys(["Evaluation", "Firing"], "facts"),
