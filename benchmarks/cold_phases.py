@@ -1,8 +1,9 @@
 """One start of ``cramp-triage check --input FILE --json``, phase by phase, in this process.
 
-The same calls as ``cli/check.py`` makes, in the same order, each timed, with pydantic's plugin
-look-up off as ``cli.main`` turns it off; prints the phases as JSON (milliseconds), then ends as
-``cli.main`` ends a ``check`` (``os._exit`` once the output is flushed). ``cold_start.py --breakdown``
+The same calls as ``cli/check.py`` makes, in the same order, each timed, in a process set up as
+``cli.main`` sets up a ``check`` (pydantic's plugin look-up and the garbage collector off); prints
+the phases as JSON (milliseconds), then ends as ``cli.main`` ends a ``check`` (``os._exit`` once
+the output is flushed). ``cold_start.py --breakdown``
 runs it in fresh processes, sums the phases up and counts the rest of the wall time as start and exit.
 
     python benchmarks/cold_phases.py INTAKE.json
@@ -10,6 +11,7 @@ runs it in fresh processes, sums the phases up and counts the rest of the wall t
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -27,7 +29,6 @@ def mark(phase: str) -> None:
 
 
 def main(intake_path: str) -> None:
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as cli.main does for a one-shot command
     import contextlib
     import io
 
@@ -43,6 +44,8 @@ def main(intake_path: str) -> None:
     with contextlib.redirect_stdout(io.StringIO()):
         hello(["--name", "x"], standalone_mode=False)
     mark("a typer hello-world, run in-process (what the reference pays)")
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as cli.main does for a quick command,
+    gc.disable()  # once typer is imported
     import cramp_triage  # noqa: F401
 
     mark("import cramp_triage")
