@@ -32,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"fhir_response", "cache"},
     {"yamlfile"},
     {"files", "answer_shape"},
-    {"errors", "about", "untrusted", "frozen", "_lazy"},
+    {"errors", "about", "untrusted", "frozen", "_lazy", "_compat"},
 ]
 
 

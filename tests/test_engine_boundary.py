@@ -262,6 +262,52 @@ def test_fork_while_another_thread_is_mid_triage_does_not_hang_the_child(cache_s
     assert outcomes == ["ok"] * 20
 
 
+# A thread makes Triagers without pause (each computes its compiled pack's cached values); the
+# main thread forks at random moments, and each child makes a Triager of its own. On Python 3.11,
+# functools.cached_property held one lock per property for every instance while computing: a
+# child forked inside that window found it held for ever and hung (3 forks in 40).
+MAKING = textwrap.dedent("""
+    import json, os, random, sys, threading, time, warnings
+    warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads running
+    from cramp_triage import RulePack, Triager, default_rules_path
+    pack = RulePack.load(default_rules_path())
+    stop = False
+    def busy():
+        while not stop:
+            Triager(pack).close()
+    threading.Thread(target=busy, daemon=True).start()
+    rng = random.Random(int(sys.argv[1]))
+    outcomes = []
+    for run in range(40):
+        time.sleep(rng.uniform(0, 0.004))
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if Triager(pack).triage({"pregnant": True}).level.value else 1)
+            except BaseException:
+                os._exit(2)
+        deadline = time.monotonic() + 20
+        while not os.waitpid(pid, os.WNOHANG)[0]:
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                outcomes.append("hung")
+                break
+            time.sleep(0.005)
+        else:
+            outcomes.append("ok")
+    stop = True
+    print(json.dumps(outcomes))
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_fork_while_another_thread_makes_a_triager_does_not_hang_the_child():
+    done = subprocess.run([sys.executable, "-c", MAKING, "7"], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok"] * 40
+
+
 def test_closing_twice_and_using_a_closed_triager_are_safe(pack):
     triager = Triager(pack)
     assert triager.triage({"numbness": True}).level is Level.see_professional

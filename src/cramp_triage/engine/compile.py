@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from .._compat import cached_property
 from typing import Any
 
 from ..intake import LIST_FIELDS

@@ -10,7 +10,7 @@ problem with its file and rule id; a pack that loads can be compiled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from functools import cached_property
+from .._compat import cached_property
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cached_property
+from .._compat import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -33,7 +33,8 @@ _WORD = re.compile(r"[a-z]+")
 
 class _Strict(BaseModel):
     # defer_build: built on first validation, which a pack taken from its snapshot never needs.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    # ignored_types: our cached_property (_compat) is a computed value, not a field.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, ignored_types=(cached_property,))
 
 
 class DrugClass(_Strict):
