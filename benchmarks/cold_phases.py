@@ -48,11 +48,15 @@ def main(intake_path: str) -> None:
     gc.disable()  # once typer is imported
     import cramp_triage  # noqa: F401
 
-    mark("import cramp_triage")
+    mark("import cramp_triage (the engine's C module only; the rest on first use)")
     from cramp_triage.cli import loaded_app, only_the_command
 
     root = loaded_app(["check"])
     mark("import cramp_triage.cli and the check command's module")
+    import cramp_triage.assemble  # noqa: F401
+    import cramp_triage.triager  # noqa: F401
+
+    mark("import the rest of the library a check uses (on first use: pack, engine, result)")
     command = typer.main.get_command(only_the_command(root, ["check"]))
     mark("typer builds the check command")
     command.commands["check"].make_context("check", ["--input", intake_path, "--json"])  # type: ignore[attr-defined]
