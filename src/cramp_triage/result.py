@@ -99,8 +99,8 @@ def _no_items() -> list[Any]:
 
 
 class _Frozen(BaseModel):
-    # defer_build: the parts are built with the first TriageResult, inside it, rather than each
-    # on its own at import as well (fewer validators built per start).
+    # defer_build: the parts are built with TriageResult, inside it, rather than each on its own
+    # as well (fewer validators built per start); a triage never builds a part alone.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
@@ -120,7 +120,10 @@ class MedicationMatch(BaseModel):
     """A medicine recognised in the intake: a product (generic or combination), or a class
     named without a medicine ("water tablet": ``name`` is then ``None``)."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
+    # Built at import, like TriageResult: a validator built on first use is built under
+    # pydantic's one global lock, and a process forked while another thread held it gave its
+    # child that lock held for ever (the child hung on its first result).
+    model_config = ConfigDict(frozen=True)
 
     given: str = Field(description="The text as given.")
     name: str | None = Field(description="Generic name of the product; null for a class word (generic unknown).")
@@ -207,6 +210,8 @@ class LibraryInfo(_Frozen):
 
 class TriageResult(_Frozen):
     """The answer: level first, then why, causes, whom to see, self-care, and the trace."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)  # built at import: see MedicationMatch
 
     level: Level
     level_label: str

@@ -29,7 +29,7 @@ from .facts import Evaluation, Firing, intake_facts
 from .frozen import freeze
 from .intake import Intake, parse_intake
 from .pack import RulePack, default_rules_path
-from .result import MedicationMatch, TriageResult
+from .result import TriageResult
 
 DEFAULT_CACHE_SIZE = 1024  # distinct fact sets remembered; about 10 KiB each, so about 10 MiB when full
 # Finished results remembered: a result holds its whole trace, about 70 KiB in memory, so about
@@ -136,7 +136,6 @@ class Triager:
         self.compiled: CompiledPack = compile_pack(self.pack)
         prove_runnable(self.compiled)  # every engine limit checked; any other pack tried once, in a child
         self._engine = Engine(self.compiled)
-        _build_validators()
         self._cache: _LRU[tuple[Firing, ...]] | None = _LRU(cache_size) if cache_size else None
         results = min(cache_size, result_cache_size)
         self._results: _LRU[TriageResult] | None = _LRU(results) if results else None
@@ -224,15 +223,6 @@ class Triager:
 _live: weakref.WeakSet[Triager] = weakref.WeakSet()
 _fork_hook = threading.Lock()
 _fork_hook_set = False
-
-
-def _build_validators() -> None:
-    """Build the validators of a result now (they are deferred at import, for a fast start): a
-    ``Triager``'s first answer then builds nothing. pydantic builds a validator in Rust, and a
-    Ctrl-C landing there comes out as a ``SchemaError``, not as the ``KeyboardInterrupt`` a
-    caller stops on."""
-    for model in (TriageResult, MedicationMatch):
-        model.model_rebuild()  # nothing to do once built
 
 
 def _watch_forks(triager: Triager) -> None:
