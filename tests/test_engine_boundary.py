@@ -207,9 +207,32 @@ def test_2000_dropped_triagers_free_their_engines(tmp_path):
     assert float(done.stdout.strip()) < 50
 
 
+# For the fork scripts below: fork, run ``check`` in the child, and say how the child ended:
+# "ok" (check true), "wrong" (false, or it raised) or "hung" (still running after 20 s, then killed).
+OUTCOME = textwrap.dedent("""
+    import os, time
+    def forked(check):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if check() else 1)
+            except BaseException:
+                os._exit(2)
+        deadline = time.monotonic() + 20
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return "ok" if os.waitstatus_to_exitcode(status) == 0 else "wrong"
+            if time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                return "hung"
+            time.sleep(0.005)
+""")
+
 # A thread triages without pause; the main thread forks at random moments. The child must not
 # wait on a lock the thread held, and must get right answers from the same Triager and triage().
-FORKING = textwrap.dedent("""
+FORKING = OUTCOME + textwrap.dedent("""
     import json, os, random, sys, threading, time, warnings
     warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads running
     from cramp_triage import Triager, triage
@@ -227,26 +250,8 @@ FORKING = textwrap.dedent("""
     outcomes = []
     for run in range(20):
         time.sleep(rng.uniform(0, 0.005))
-        pid = os.fork()
-        if pid == 0:
-            try:
-                ok = shared.triage({"leg_swelling": True}).level.value == expected
-                ok = ok and triage({"breathless_or_chest_pain": True}).level.value == "emergency"
-                os._exit(0 if ok else 1)
-            except BaseException:
-                os._exit(2)
-        deadline = time.monotonic() + 20
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                outcomes.append("ok" if os.waitstatus_to_exitcode(status) == 0 else "wrong")
-                break
-            if time.monotonic() > deadline:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                outcomes.append("hung")
-                break
-            time.sleep(0.01)
+        outcomes.append(forked(lambda: shared.triage({"leg_swelling": True}).level.value == expected
+                                        and triage({"breathless_or_chest_pain": True}).level.value == "emergency"))
     stop = True
     print(json.dumps(outcomes))
 """)
@@ -266,7 +271,7 @@ def test_fork_while_another_thread_is_mid_triage_does_not_hang_the_child(cache_s
 # main thread forks at random moments, and each child makes a Triager of its own. On Python 3.11,
 # functools.cached_property held one lock per property for every instance while computing: a
 # child forked inside that window found it held for ever and hung (3 forks in 40).
-MAKING = textwrap.dedent("""
+MAKING = OUTCOME + textwrap.dedent("""
     import json, os, random, sys, threading, time, warnings
     warnings.simplefilter("ignore", DeprecationWarning)  # 3.12+: fork with threads running
     from cramp_triage import RulePack, Triager, default_rules_path
@@ -280,22 +285,7 @@ MAKING = textwrap.dedent("""
     outcomes = []
     for run in range(40):
         time.sleep(rng.uniform(0, 0.004))
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os._exit(0 if Triager(pack).triage({"pregnant": True}).level.value else 1)
-            except BaseException:
-                os._exit(2)
-        deadline = time.monotonic() + 20
-        while not os.waitpid(pid, os.WNOHANG)[0]:
-            if time.monotonic() > deadline:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-                outcomes.append("hung")
-                break
-            time.sleep(0.005)
-        else:
-            outcomes.append("ok")
+        outcomes.append(forked(lambda: Triager(pack).triage({"pregnant": True}).level.value))
     stop = True
     print(json.dumps(outcomes))
 """)

@@ -211,7 +211,7 @@ class LibraryInfo(_Frozen):
 class TriageResult(_Frozen):
     """The answer: level first, then why, causes, whom to see, self-care, and the trace."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=False)  # built at import: see MedicationMatch
+    model_config = ConfigDict(defer_build=False)  # built at import (with its parts): see MedicationMatch
 
     level: Level
     level_label: str

@@ -10,12 +10,12 @@ problem with its file and rule id; a pack that loads can be compiled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from .._compat import cached_property
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from .._compat import cached_property
 from ..errors import Problem, RulePackError
 from ..files import recording_reads
 from ..intake import Intake, Location, LocationName, answer_type

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from .._compat import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .._compat import cached_property
 from ..errors import Problem, RulePackError
 
 Region = Literal["UK", "US", "EU", "AU"]
